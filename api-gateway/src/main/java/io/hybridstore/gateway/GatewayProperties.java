@@ -1,0 +1,42 @@
+package io.hybridstore.gateway;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the gateway, prefix {@code hybridstore.gateway}; every one is documented in the README.
+ *
+ * @param id                 name of this gateway in logs and log records
+ * @param maxBodySize        largest accepted write body; larger ones get 413
+ * @param maxJsonDepth       deepest accepted nesting of a JSON body; deeper ones get 422
+ * @param replicas           copies of a replicated object or hot part
+ * @param writeQuorum        replicas that must be acknowledged before a replicated write can commit
+ * @param commitRetries      conditional commits tried before a write gives up with 409
+ * @param nodeTimeout        time allowed for one storage-node request
+ * @param metadataTimeout    time allowed for one etcd request
+ * @param nodeCacheTime      how long the list of live storage nodes is reused before asking etcd again
+ * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
+ */
+@Validated
+@ConfigurationProperties("hybridstore.gateway")
+public record GatewayProperties(
+        @DefaultValue("gateway-1") @NotBlank String id,
+        @DefaultValue("64MB") DataSize maxBodySize,
+        @DefaultValue("64") @Min(1) @Max(1000) int maxJsonDepth,
+        @DefaultValue("3") @Min(1) int replicas,
+        @DefaultValue("2") @Min(1) int writeQuorum,
+        @DefaultValue("5") @Min(1) int commitRetries,
+        @DefaultValue("10s") Duration nodeTimeout,
+        @DefaultValue("5s") Duration metadataTimeout,
+        @DefaultValue("1s") Duration nodeCacheTime,
+        @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
+        List<String> hotFields) {
+}

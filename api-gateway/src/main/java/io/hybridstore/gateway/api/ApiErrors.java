@@ -1,0 +1,96 @@
+package io.hybridstore.gateway.api;
+
+import io.hybridstore.common.metadata.MetadataUnavailableException;
+import io.hybridstore.common.placement.InsufficientNodesException;
+import io.hybridstore.gateway.read.ObjectNotFoundException;
+import io.hybridstore.gateway.read.ObjectUnavailableException;
+import io.hybridstore.gateway.wal.LogUnavailableException;
+import io.hybridstore.gateway.write.QuorumException;
+import io.hybridstore.gateway.write.StrategyNotImplementedException;
+import io.hybridstore.gateway.write.WriteConflictException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** The one place where exceptions become HTTP answers, always as {@code {"error": ..., "detail": ...}}. */
+@RestControllerAdvice
+class ApiErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> invalidRequest(ApiException e) {
+        return answer(e.status(), e.error(), e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> notFound(ObjectNotFoundException e) {
+        return answer(HttpStatus.NOT_FOUND, "not_found", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> conflict(WriteConflictException e) {
+        log.info("Write conflict: {}", e.getMessage());
+        return answer(HttpStatus.CONFLICT, "write_conflict", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> belowQuorum(QuorumException e) {
+        log.warn("Write refused below quorum: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "write_quorum_not_reached", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> tooFewNodes(InsufficientNodesException e) {
+        log.warn("Write refused: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "insufficient_nodes", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> logUnavailable(LogUnavailableException e) {
+        log.warn("Log unavailable: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "log_unavailable", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> metadataUnavailable(MetadataUnavailableException e) {
+        log.warn("Metadata unavailable: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> objectUnavailable(ObjectUnavailableException e) {
+        log.warn("Read failed: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "object_unavailable", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> notImplemented(StrategyNotImplementedException e) {
+        return answer(HttpStatus.NOT_IMPLEMENTED, "not_implemented", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> noSuchRoute(NoResourceFoundException e) {
+        return answer(HttpStatus.NOT_FOUND, "no_such_route", "no API call at /" + e.getResourcePath());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> wrongMethod(HttpRequestMethodNotSupportedException e) {
+        return answer(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return answer(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "responses are application/json");
+    }
+
+    private static ResponseEntity<ErrorBody> answer(HttpStatus status, String error, String detail) {
+        return ResponseEntity.status(status).body(new ErrorBody(error, detail));
+    }
+}

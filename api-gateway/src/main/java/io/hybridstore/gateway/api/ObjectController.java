@@ -1,0 +1,113 @@
+package io.hybridstore.gateway.api;
+
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.Strategy;
+import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.delete.DeleteCoordinator;
+import io.hybridstore.gateway.delete.DeleteCoordinator.DeleteOutcome;
+import io.hybridstore.gateway.read.ReadCoordinator;
+import io.hybridstore.gateway.read.StoredObject;
+import io.hybridstore.gateway.write.WriteCoordinator;
+import io.hybridstore.gateway.write.WriteOutcome;
+import io.hybridstore.gateway.write.WriteRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The object calls of the public API; validation here, protocols in the write/read/delete packages. */
+@RestController
+class ObjectController {
+
+    private final WriteCoordinator writes;
+    private final ReadCoordinator reads;
+    private final DeleteCoordinator deletes;
+    private final GatewayProperties properties;
+    private final JsonObjectCheck jsonCheck;
+
+    ObjectController(WriteCoordinator writes, ReadCoordinator reads, DeleteCoordinator deletes,
+                     GatewayProperties properties) {
+        this.writes = writes;
+        this.reads = reads;
+        this.deletes = deletes;
+        this.properties = properties;
+        this.jsonCheck = new JsonObjectCheck(properties.maxJsonDepth(), properties.maxBodySize().toBytes());
+    }
+
+    @PostMapping("/write")
+    Map<String, Object> write(HttpServletRequest request) throws IOException {
+        long started = System.nanoTime();
+        Map<String, List<String>> parameters = request.getParameterMap().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> Arrays.asList(e.getValue())));
+        RequestValidation.onlyKnownParameters(parameters);
+        String key = RequestValidation.key(request.getParameter("key"));
+        Strategy strategy = RequestValidation.strategy(request.getParameter("strategy"));
+        boolean hotOnly = RequestValidation.hotOnly(request.getParameter("hot_only"), strategy);
+        RequestValidation.jsonContentType(request.getContentType());
+        byte[] body = RequestValidation.body(request.getInputStream(), request.getContentLengthLong(),
+                properties.maxBodySize().toBytes());
+        jsonCheck.requireObject(body);
+
+        WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, hotOnly, body));
+        Map<String, Object> response = ok(outcome.manifest(), started);
+        response.put("size", outcome.manifest().size());
+        response.put("nodes_written", outcome.nodesWritten());
+        response.put("partial", outcome.partial());
+        return response;
+    }
+
+    @GetMapping("/read/**")
+    ResponseEntity<byte[]> read(HttpServletRequest request) {
+        StoredObject object = reads.read(keyFromPath(request, "/read/"));
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("X-HybridStore-Version", object.manifest().version())
+                .header("X-HybridStore-Strategy", object.manifest().strategy().wireName())
+                .body(object.value());
+    }
+
+    @DeleteMapping("/delete/**")
+    Map<String, Object> delete(HttpServletRequest request) {
+        long started = System.nanoTime();
+        DeleteOutcome outcome = deletes.delete(keyFromPath(request, "/delete/"));
+        Map<String, Object> response = ok(outcome.manifest(), started);
+        response.put("blobs_deleted", outcome.blobsDeleted());
+        response.put("blobs_left_for_healer", outcome.blobsLeft());
+        return response;
+    }
+
+    /** Keys may contain '/', so the key is the whole rest of the path, percent-decoded as a path (not a form). */
+    private static String keyFromPath(HttpServletRequest request, String prefix) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String raw = path.startsWith(prefix) ? path.substring(prefix.length()) : "";
+        try {
+            return RequestValidation.key(UriUtils.decode(raw, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_key",
+                    "the key in the path is not valid percent-encoded UTF-8");
+        }
+    }
+
+    private static Map<String, Object> ok(Manifest manifest, long startedNanos) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("status", "ok");
+        response.put("key", manifest.key());
+        response.put("strategy", manifest.strategy().wireName());
+        response.put("version", manifest.version());
+        response.put("latency_ms", (System.nanoTime() - startedNanos) / 1_000_000.0);
+        return response;
+    }
+}

@@ -1,0 +1,119 @@
+package io.hybridstore.gateway.api;
+
+import io.hybridstore.common.manifest.Strategy;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The checks of DESIGN.md's public API that come before any work: key, parameters, content type and size. */
+final class RequestValidation {
+
+    static final int MAX_KEY_BYTES = 1024;
+    private static final Set<String> WRITE_PARAMETERS = Set.of("key", "strategy", "hot_only");
+
+    private RequestValidation() {
+    }
+
+    /** A key is 1–1024 bytes of UTF-8 without control characters; it never becomes a file name. */
+    static String key(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "missing_key", "a non-empty key is required");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_key",
+                        "the key contains the control character U+%04X at position %d".formatted((int) c, i));
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < key.length()
+                    && Character.isLowSurrogate(key.charAt(++i)))) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_key", "the key is not valid UTF-8");
+            }
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_key",
+                    "the key is " + bytes + " bytes of UTF-8; at most " + MAX_KEY_BYTES + " are allowed");
+        }
+        return key;
+    }
+
+    static void onlyKnownParameters(Map<String, List<String>> parameters) {
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            if (!WRITE_PARAMETERS.contains(parameter.getKey())) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "unknown_parameter",
+                        "unknown query parameter '" + parameter.getKey() + "'; known: key, strategy, hot_only");
+            }
+            if (parameter.getValue().size() > 1) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "duplicate_parameter",
+                        "query parameter '" + parameter.getKey() + "' given more than once");
+            }
+        }
+    }
+
+    static Strategy strategy(String name) {
+        if (name == null) {
+            return Strategy.REPLICATION;
+        }
+        return Strategy.fromWireName(name).orElseThrow(() -> new ApiException(HttpStatus.UNPROCESSABLE_CONTENT,
+                "unknown_strategy", "unknown strategy '" + name + "'; use replication, ec or field_hybrid"));
+    }
+
+    static boolean hotOnly(String value, Strategy strategy) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "hot_only must be true or false");
+        }
+        if (strategy != Strategy.FIELD_HYBRID) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter",
+                    "hot_only=true only applies to strategy field_hybrid");
+        }
+        return true;
+    }
+
+    /** The body must be declared as JSON; only UTF-8 is accepted, as RFC 8259 requires. */
+    static void jsonContentType(String contentType) {
+        MediaType type;
+        try {
+            type = contentType == null ? null : MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) {
+            type = null;
+        }
+        boolean json = type != null && type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.isWildcardSubtype();
+        boolean utf8 = type == null || type.getCharset() == null || type.getCharset().equals(StandardCharsets.UTF_8);
+        if (!json || !utf8) {
+            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Content-Type must be application/json (UTF-8), got " + (contentType == null ? "none" : "'" + contentType + "'"));
+        }
+    }
+
+    /** Reads at most {@code limit} bytes; one more means the body is too large, whatever Content-Length said. */
+    static byte[] body(InputStream in, long declaredLength, long limit) throws IOException {
+        if (declaredLength > limit) {
+            throw tooLarge(declaredLength, limit);
+        }
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (body.length > limit) {
+            throw tooLarge(body.length, limit);
+        }
+        if (body.length == 0) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "invalid_json", "the body is empty; send a JSON object");
+        }
+        return body;
+    }
+
+    private static ApiException tooLarge(long size, long limit) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "body_too_large",
+                "the body is " + (size > limit + 1 ? size + " bytes" : "over " + limit + " bytes")
+                        + "; the limit is " + limit + " bytes");
+    }
+}

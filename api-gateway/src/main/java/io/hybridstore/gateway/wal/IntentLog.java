@@ -1,0 +1,99 @@
+package io.hybridstore.gateway.wal;
+
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.wal.WalRecord;
+import io.hybridstore.common.wal.WalRecordCodec;
+import io.hybridstore.gateway.GatewayProperties;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Appends intents to the Kafka-protocol log. The producer runs with acks=all and idempotence (application.yaml),
+ * and records are keyed by object key so one key's intents stay ordered on one partition. Nothing on the request
+ * path ever reads the log; only the healer does.
+ */
+@Component
+public class IntentLog {
+
+    private static final Logger log = LoggerFactory.getLogger(IntentLog.class);
+
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final KafkaAdmin admin;
+    private final NewTopic topic;
+    private final WalProperties properties;
+    private final String gatewayId;
+    private final Clock clock;
+    private volatile boolean topicReady;
+
+    IntentLog(KafkaTemplate<String, byte[]> kafka, KafkaAdmin admin, WalProperties properties,
+              GatewayProperties gateway, Clock clock) {
+        this.kafka = kafka;
+        this.admin = admin;
+        this.properties = properties;
+        this.topic = TopicBuilder.name(properties.topic())
+                .partitions(properties.partitions())
+                .replicas(properties.replicationFactor())
+                .build();
+        this.gatewayId = gateway.id();
+        this.clock = clock;
+    }
+
+    /** Appends a PENDING intent naming every blob the operation may create or remove. */
+    public Intent begin(WalRecord.Operation operation, String key, String version, List<BlobRef> blobs) {
+        WalRecord pending = new WalRecord(WalRecord.Type.PENDING, UUID.randomUUID().toString(), operation, key,
+                version, blobs, clock.millis(), gatewayId);
+        append(pending);
+        return new Intent(this, pending, clock);
+    }
+
+    void append(WalRecord record) {
+        ensureTopic();
+        try {
+            kafka.send(properties.topic(), record.key(), WalRecordCodec.toJson(record))
+                    .get(properties.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogUnavailableException("interrupted while appending to the log", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw new LogUnavailableException("the log did not take a " + record.type() + " record for tx "
+                    + record.txId() + " within " + properties.appendTimeout() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Creates the topic the first time it is needed rather than only at start-up, so a gateway that came up
+     * before the broker still works once the broker is there.
+     */
+    private void ensureTopic() {
+        if (!topicReady) {
+            synchronized (this) {
+                if (!topicReady) {
+                    admin.createOrModifyTopics(topic);
+                    topicReady = true;
+                    log.info("Log topic {} ready ({} partitions, replication factor {})", topic.name(),
+                            topic.numPartitions(), topic.replicationFactor());
+                }
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

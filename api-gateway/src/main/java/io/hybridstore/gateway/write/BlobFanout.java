@@ -1,0 +1,110 @@
+package io.hybridstore.gateway.write;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.node.NodeDirectory;
+import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.node.StorageNodeClient;
+import io.hybridstore.common.node.StorageNodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Puts and deletes many blobs at once, one virtual thread per blob. Every request is bounded by the storage-node
+ * client's timeout, so waiting for all of them is bounded too, and the caller sees one result per blob — the
+ * quorum decision is the caller's, never "first error wins".
+ */
+@Component
+public class BlobFanout {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobFanout.class);
+
+    private final StorageNodeClient client;
+    private final NodeDirectory nodes;
+
+    BlobFanout(StorageNodeClient client, NodeDirectory nodes) {
+        this.client = client;
+        this.nodes = nodes;
+    }
+
+    /** A blob to store: its bytes, their CRC32C, and the node chosen for it. */
+    public record PlannedBlob(NodeInfo node, BlobId id, byte[] data, long crc32c) {
+
+        public BlobRef ref() {
+            return new BlobRef(node.id(), id.value());
+        }
+    }
+
+    /** The outcome of one put: {@code failure} is null when the node acknowledged the blob. */
+    public record PutResult(PlannedBlob blob, String failure) {
+
+        public boolean succeeded() {
+            return failure == null;
+        }
+    }
+
+    public List<PutResult> putAll(List<PlannedBlob> blobs) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<PutResult>> futures = blobs.stream()
+                    .map(blob -> executor.submit(() -> put(blob)))
+                    .toList();
+            return futures.stream().map(BlobFanout::join).toList();
+        }
+    }
+
+    /**
+     * Deletes the blobs, best effort: a node that is down keeps its copy as garbage for the healer to collect.
+     * Returns the number of blobs that could not be deleted.
+     */
+    public int deleteAll(List<BlobRef> refs) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> futures = refs.stream().map(ref -> executor.submit(() -> delete(ref))).toList();
+            return (int) futures.stream().map(BlobFanout::join).filter(deleted -> !deleted).count();
+        }
+    }
+
+    private PutResult put(PlannedBlob blob) {
+        try {
+            client.put(blob.node(), blob.id(), blob.data(), blob.crc32c());
+            return new PutResult(blob, null);
+        } catch (StorageNodeException e) {
+            return new PutResult(blob, e.getMessage());
+        }
+    }
+
+    private boolean delete(BlobRef ref) {
+        try {
+            NodeInfo node = nodes.resolve(ref.node()).orElseThrow(() -> new StorageNodeUnknownException(ref.node()));
+            client.delete(node, new BlobId(ref.blob()));
+            return true;
+        } catch (StorageNodeException | StorageNodeUnknownException e) {
+            log.warn("Could not delete blob {} on {}; left for garbage collection: {}", ref.blob(), ref.node(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private static <T> T join(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for storage nodes", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("storage-node request failed unexpectedly", e.getCause());
+        }
+    }
+
+    private static final class StorageNodeUnknownException extends RuntimeException {
+        StorageNodeUnknownException(String nodeId) {
+            super("storage node " + nodeId + " was never seen registered by this gateway");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.hybridstore.common.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The etcd key layout, all under one prefix (default {@code /hybridstore/}). Object keys are percent-encoded so
+ * that a '/' inside a user key can never be confused with the layout's own separators.
+ */
+public record EtcdKeys(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "/hybridstore/";
+
+    public EtcdKeys {
+        if (prefix == null || prefix.isEmpty()) {
+            prefix = DEFAULT_PREFIX;
+        }
+        if (!prefix.endsWith("/")) {
+            prefix = prefix + "/";
+        }
+    }
+
+    public ByteSequence object(String key) {
+        return bytes(objectsPrefix() + URLEncoder.encode(key, StandardCharsets.UTF_8));
+    }
+
+    public String objectsPrefix() {
+        return prefix + "objects/";
+    }
+
+    public ByteSequence node(String nodeId) {
+        return bytes(nodesPrefix() + nodeId);
+    }
+
+    public String nodesPrefix() {
+        return prefix + "nodes/";
+    }
+
+    /** The etcd election name the healers campaign on. */
+    public ByteSequence healerElection() {
+        return bytes(prefix + "healer/leader");
+    }
+
+    public static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,48 @@
+package io.hybridstore.common.manifest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What etcd holds for one key: the committed version and where every byte of it lives. Versions are immutable;
+ * a write replaces the whole manifest in one conditional transaction.
+ *
+ * <p>Which parts are present depends on the strategy: {@code replication} has only {@code replicated};
+ * {@code ec} only {@code erasureCoded}; {@code field_hybrid} has the hot fields in {@code replicated} and the cold
+ * fields in {@code erasureCoded} (either may be absent when the object has no such fields), plus the original
+ * top-level field order.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+        String key,
+        String version,
+        Strategy strategy,
+        String contentType,
+        long size,
+        String sha256,
+        long createdAt,
+        ReplicatedPart replicated,
+        ErasureCodedPart erasureCoded,
+        List<String> fieldOrder) {
+
+    /** Every blob this version references, as (node, blob) pairs. */
+    public List<BlobRef> blobs() {
+        List<BlobRef> refs = new ArrayList<>();
+        if (replicated != null) {
+            replicated.replicas().forEach(r -> refs.add(new BlobRef(r.node(), r.blob())));
+        }
+        if (erasureCoded != null) {
+            erasureCoded.stripes().stream().flatMap(s -> s.shards().stream())
+                    .forEach(s -> refs.add(new BlobRef(s.node(), s.blob())));
+        }
+        return refs;
+    }
+
+    /** The blobs of this version that {@code successor} does not reuse: what a commit of the successor displaces. */
+    public List<BlobRef> blobsNotIn(Manifest successor) {
+        List<BlobRef> kept = successor == null ? List.of() : successor.blobs();
+        return blobs().stream().filter(ref -> !kept.contains(ref)).toList();
+    }
+}

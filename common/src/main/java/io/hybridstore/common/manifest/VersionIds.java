@@ -1,0 +1,28 @@
+package io.hybridstore.common.manifest;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Version ids that sort by creation time and are unique across gateways without coordination: 12 hex digits of
+ * epoch milliseconds, a per-process sequence, and 8 random bytes. They are also valid blob-id prefixes.
+ */
+public final class VersionIds {
+
+    private final Clock clock;
+    private final AtomicLong sequence = new AtomicLong();
+    private final SecureRandom random = new SecureRandom();
+
+    public VersionIds(Clock clock) {
+        this.clock = clock;
+    }
+
+    public String next() {
+        byte[] nonce = new byte[8];
+        random.nextBytes(nonce);
+        return "v%012x-%04x-%s".formatted(clock.millis(), sequence.getAndIncrement() & 0xffff,
+                HexFormat.of().formatHex(nonce));
+    }
+}

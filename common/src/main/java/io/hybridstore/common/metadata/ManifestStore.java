@@ -1,0 +1,96 @@
+package io.hybridstore.common.metadata;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.ManifestCodec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Manifests in etcd, the single source of truth for what is committed. Every change is conditional on the mod
+ * revision the caller read: two writers of one key can never both win, and whatever a manifest references cannot
+ * be swapped out between a read and the commit that builds on it.
+ */
+public final class ManifestStore {
+
+    private final KV kv;
+    private final EtcdKeys keys;
+    private final Duration timeout;
+
+    public ManifestStore(KV kv, EtcdKeys keys, Duration timeout) {
+        this.kv = kv;
+        this.keys = keys;
+        this.timeout = timeout;
+    }
+
+    /** The committed manifest of {@code key}, read linearizably, or empty when the key does not exist. */
+    public Optional<VersionedManifest> get(String key) {
+        GetResponse response = await(kv.get(keys.object(key)));
+        return response.getKvs().stream().findFirst().map(ManifestStore::versioned);
+    }
+
+    /**
+     * Puts {@code manifest} if the key's mod revision is still {@code expectedModRevision} (0: the key must not
+     * exist). Returns false when another commit came first.
+     */
+    public boolean putIf(Manifest manifest, long expectedModRevision) {
+        ByteSequence key = keys.object(manifest.key());
+        return await(kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.put(key, ByteSequence.from(ManifestCodec.toJson(manifest)), PutOption.DEFAULT))
+                .commit()).isSucceeded();
+    }
+
+    /** Removes the manifest if the key's mod revision is still {@code expectedModRevision}. */
+    public boolean deleteIf(String objectKey, long expectedModRevision) {
+        ByteSequence key = keys.object(objectKey);
+        return await(kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit()).isSucceeded();
+    }
+
+    /** Up to {@code limit} manifests in etcd key order, starting after the etcd key {@code afterEtcdKey} (null: from the start). */
+    public List<VersionedManifest> scan(String afterEtcdKey, int limit) {
+        ByteSequence prefix = EtcdKeys.bytes(keys.objectsPrefix());
+        ByteSequence from = afterEtcdKey == null ? prefix : EtcdKeys.bytes(afterEtcdKey + "\0");
+        GetOption option = GetOption.builder()
+                .withRange(EtcdKeys.bytes(keys.objectsPrefix().substring(0, keys.objectsPrefix().length() - 1) + "0"))
+                .withLimit(limit)
+                .build();
+        return await(kv.get(from, option)).getKvs().stream().map(ManifestStore::versioned).toList();
+    }
+
+    private static VersionedManifest versioned(KeyValue kv) {
+        return new VersionedManifest(ManifestCodec.fromJson(kv.getValue().getBytes()), kv.getModRevision(),
+                kv.getKey().toString());
+    }
+
+    private <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("interrupted while waiting for etcd", e);
+        } catch (ExecutionException | TimeoutException e) {
+            future.cancel(true);
+            throw new MetadataUnavailableException("etcd did not answer within " + timeout + ": " + e, e);
+        }
+    }
+}

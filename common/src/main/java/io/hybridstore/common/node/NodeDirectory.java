@@ -1,0 +1,91 @@
+package io.hybridstore.common.node;
+
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.options.GetOption;
+import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.metadata.MetadataUnavailableException;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The storage nodes registered in etcd, each under a lease that expires when the node stops renewing it.
+ *
+ * <p>The list is cached for a short time: placement on every write does not need to hit etcd, and a node that
+ * died within the cache time only costs one failed replica, which quorum absorbs. Nodes seen once are remembered,
+ * so that a manifest naming a node whose lease has just lapsed can still be read from it.
+ */
+public final class NodeDirectory {
+
+    private final KV kv;
+    private final EtcdKeys keys;
+    private final Duration cacheTime;
+    private final Duration timeout;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Map<String, NodeInfo> everSeen = new ConcurrentHashMap<>();
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.MIN);
+
+    public NodeDirectory(KV kv, EtcdKeys keys, Duration cacheTime, Duration timeout, Clock clock) {
+        this.kv = kv;
+        this.keys = keys;
+        this.cacheTime = cacheTime;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** The nodes whose registration is live, sorted by id. */
+    public List<NodeInfo> live() {
+        Snapshot current = snapshot;
+        Instant now = clock.instant();
+        if (now.isBefore(current.readAt().plus(cacheTime))) {
+            return current.nodes();
+        }
+        List<NodeInfo> nodes = load();
+        snapshot = new Snapshot(nodes, now);
+        return nodes;
+    }
+
+    /** The node with this id: live, or last seen by this process. */
+    public Optional<NodeInfo> resolve(String nodeId) {
+        return live().stream().filter(n -> n.id().equals(nodeId)).findFirst()
+                .or(() -> Optional.ofNullable(everSeen.get(nodeId)));
+    }
+
+    /** Every node this process has seen registered, live or not, sorted by id. */
+    public List<NodeInfo> known() {
+        live();
+        return everSeen.values().stream().sorted(Comparator.comparing(NodeInfo::id)).toList();
+    }
+
+    private List<NodeInfo> load() {
+        try {
+            List<NodeInfo> nodes = kv.get(EtcdKeys.bytes(keys.nodesPrefix()), GetOption.builder().isPrefix(true).build())
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .getKvs().stream()
+                    .map(kv -> json.readValue(kv.getValue().getBytes(), NodeInfo.class))
+                    .sorted(Comparator.comparing(NodeInfo::id))
+                    .toList();
+            nodes.forEach(n -> everSeen.put(n.id(), n));
+            return nodes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("interrupted while listing storage nodes", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MetadataUnavailableException("cannot list storage nodes in etcd: " + e, e);
+        }
+    }
+
+    private record Snapshot(List<NodeInfo> nodes, Instant readAt) {
+    }
+}

@@ -1,0 +1,153 @@
+package io.hybridstore.common.node;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.hash.Checksums;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+
+/**
+ * Client of the storage nodes' internal HTTP API. Thread-safe; one instance per process.
+ *
+ * <p>Every blob crosses the wire with its CRC32C in {@value #CRC_HEADER}: a put is checked by the node before it is
+ * stored, and a get is checked here again, so a byte flipped on the way in either direction reads as a missing blob
+ * rather than as wrong data.
+ */
+public final class StorageNodeClient {
+
+    public static final String CRC_HEADER = "X-Checksum-CRC32C";
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public StorageNodeClient(Duration connectTimeout, Duration requestTimeout) {
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        this.timeout = requestTimeout;
+    }
+
+    /** Stores {@code data} as blob {@code id}; returns once the node acknowledged it (durably, unless it runs async). */
+    public void put(NodeInfo node, BlobId id, byte[] data, long crc32c) {
+        HttpRequest request = request(node, "/blobs/" + id)
+                .header("Content-Type", "application/octet-stream")
+                .header(CRC_HEADER, Long.toString(crc32c))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+                .build();
+        HttpResponse<byte[]> response = send(node, request);
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw StorageNodeException.status(node, "put " + id, response.statusCode(), response.body());
+        }
+    }
+
+    /**
+     * The blob's bytes, verified against the CRC32C the node sent and, when given, the one the caller expects.
+     * Empty when the node does not have the blob or it does not verify.
+     */
+    public Optional<byte[]> get(NodeInfo node, BlobId id, OptionalLong expectedCrc32c) {
+        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id).GET().build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw StorageNodeException.status(node, "get " + id, response.statusCode(), response.body());
+        }
+        byte[] data = response.body();
+        long actual = Checksums.crc32c(data);
+        OptionalLong sent = response.headers().firstValueAsLong(CRC_HEADER);
+        boolean intact = (sent.isEmpty() || sent.getAsLong() == actual)
+                && (expectedCrc32c.isEmpty() || expectedCrc32c.getAsLong() == actual);
+        return intact ? Optional.of(data) : Optional.empty();
+    }
+
+    /** Length and CRC32C as the node recorded them, without transferring the blob. */
+    public Optional<BlobStat> head(NodeInfo node, BlobId id) {
+        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw StorageNodeException.status(node, "head " + id, response.statusCode(), response.body());
+        }
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long crc = response.headers().firstValueAsLong(CRC_HEADER).orElse(-1);
+        return Optional.of(new BlobStat(id.value(), length, crc, 0));
+    }
+
+    /** Deletes the blob; deleting a blob the node does not have succeeds, so retries are safe. */
+    public void delete(NodeInfo node, BlobId id) {
+        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id).DELETE().build());
+        if (response.statusCode() != 204 && response.statusCode() != 200 && response.statusCode() != 404) {
+            throw StorageNodeException.status(node, "delete " + id, response.statusCode(), response.body());
+        }
+    }
+
+    /** One page of the node's blobs in id order, starting after {@code after} (null for the first page). */
+    public BlobPage list(NodeInfo node, String after, int limit) {
+        String query = "?limit=" + limit + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+        HttpResponse<byte[]> response = send(node, request(node, "/blobs" + query).GET().build());
+        if (response.statusCode() != 200) {
+            throw StorageNodeException.status(node, "list", response.statusCode(), response.body());
+        }
+        return json.readValue(response.body(), BlobPage.class);
+    }
+
+    /** Asks the node which of these blobs it holds intact; the node reads and verifies them itself. */
+    public BlobCheck check(NodeInfo node, List<BlobId> ids) {
+        byte[] body = json.writeValueAsBytes(Map.of("ids", ids.stream().map(BlobId::value).toList()));
+        HttpResponse<byte[]> response = send(node, request(node, "/blobs/check")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        if (response.statusCode() != 200) {
+            throw StorageNodeException.status(node, "check", response.statusCode(), response.body());
+        }
+        return json.readValue(response.body(), BlobCheck.class);
+    }
+
+    public NodeUsage info(NodeInfo node) {
+        HttpResponse<byte[]> response = send(node, request(node, "/info").GET().build());
+        if (response.statusCode() != 200) {
+            throw StorageNodeException.status(node, "info", response.statusCode(), response.body());
+        }
+        return json.readValue(response.body(), NodeUsage.class);
+    }
+
+    public boolean isHealthy(NodeInfo node) {
+        try {
+            return send(node, request(node, "/health").GET().build()).statusCode() == 200;
+        } catch (StorageNodeException e) {
+            return false;
+        }
+    }
+
+    private HttpRequest.Builder request(NodeInfo node, String path) {
+        return HttpRequest.newBuilder(URI.create(node.url() + path)).timeout(timeout);
+    }
+
+    private HttpResponse<byte[]> send(NodeInfo node, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw StorageNodeException.unreachable(node, request.method() + " " + request.uri().getPath(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StorageNodeException.unreachable(node, "interrupted", e);
+        }
+    }
+}
