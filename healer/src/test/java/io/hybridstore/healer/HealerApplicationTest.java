@@ -1,0 +1,64 @@
+package io.hybridstore.healer;
+
+import io.hybridstore.healer.testing.EtcdProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"hybridstore.healer.id=healer-7", "hybridstore.healer.lease-ttl=2s"})
+class HealerApplicationTest {
+
+    private static final EtcdProcess etcd = EtcdProcess.startNew();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    private int port;
+
+    @DynamicPropertySource
+    static void etcdEndpoint(DynamicPropertyRegistry registry) {
+        registry.add("hybridstore.etcd.endpoints", etcd::endpoint);
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        etcd.close();
+    }
+
+    @Test
+    void soleHealerBecomesLeaderAndReportsIt() throws Exception {
+        assertThat(get("/health")).contains("\"status\":\"healthy\"", "\"service\":\"healer\"",
+                "\"healer_id\":\"healer-7\"");
+
+        Instant deadline = Instant.now().plusSeconds(10);
+        String status = get("/status");
+        while (!status.contains("\"role\":\"leader\"") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            status = get("/status");
+        }
+        assertThat(status).contains("\"healer_id\":\"healer-7\"", "\"role\":\"leader\"", "\"leader\":\"healer-7\"",
+                "\"lease_ttl_seconds\":2");
+        assertThat(get("/actuator/prometheus")).contains("hybridstore_healer_leader{healer_id=\"healer-7\"} 1");
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+}
