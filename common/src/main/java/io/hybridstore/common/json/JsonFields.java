@@ -1,0 +1,113 @@
+package io.hybridstore.common.json;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The top-level fields of a JSON object as raw slices of the text the client sent. Nothing is re-serialized: a
+ * 20-digit integer, {@code 1.10} or a {@code \u00e9} escape comes back exactly as written, because the bytes of
+ * each name and value are copied, never parsed into numbers or strings and printed again.
+ */
+public final class JsonFields {
+
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+    private JsonFields() {
+    }
+
+    /** A top-level field: its decoded name, and its name token and value exactly as they appear in the text. */
+    public record Field(String name, byte[] rawName, byte[] rawValue) {
+    }
+
+    /**
+     * The top-level fields of {@code json}, in order. The input must already be a valid JSON object (the gateway
+     * checks it first); this method only slices it.
+     */
+    public static List<Field> parse(byte[] json) {
+        List<Field> fields = new ArrayList<>();
+        try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            JsonToken token = parser.nextToken();
+            while (token == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                int nameStart = offset(parser);
+                parser.nextToken();
+                int valueStart = offset(parser);
+                parser.skipChildren();
+                token = parser.nextToken();
+                int next = offset(parser);
+                fields.add(new Field(name, slice(json, nameStart, stringEnd(json, nameStart)),
+                        slice(json, valueStart, valueEnd(json, valueStart, next))));
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a valid JSON object: " + e.getOriginalMessage(), e);
+        }
+        return fields;
+    }
+
+    /** Writes the fields as one compact JSON object, in the order given. */
+    public static byte[] object(List<Field> fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write('{');
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(fields.get(i).rawName());
+            out.write(':');
+            out.writeBytes(fields.get(i).rawValue());
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static int offset(JsonParser parser) {
+        return (int) parser.currentTokenLocation().getByteOffset();
+    }
+
+    /** The end (exclusive) of the string token starting at {@code start}, skipping escaped quotes. */
+    private static int stringEnd(byte[] json, int start) {
+        int i = start + 1;
+        while (json[i] != '"') {
+            i += json[i] == '\\' ? 2 : 1;
+        }
+        return i + 1;
+    }
+
+    /**
+     * A value ends where the next token (a field name, or the closing brace) starts, less the separating comma
+     * and whitespace. Scalars are parsed lazily by Jackson, so its own end location is not reliable.
+     */
+    private static int valueEnd(byte[] json, int valueStart, int nextTokenStart) {
+        int end = nextTokenStart;
+        while (end > valueStart && isWhitespace(json[end - 1])) {
+            end--;
+        }
+        if (end > valueStart && json[end - 1] == ',') {
+            end--;
+        }
+        while (end > valueStart && isWhitespace(json[end - 1])) {
+            end--;
+        }
+        return end;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    private static byte[] slice(byte[] json, int from, int to) {
+        byte[] slice = new byte[to - from];
+        System.arraycopy(json, from, slice, 0, slice.length);
+        return slice;
+    }
+}
