@@ -1,0 +1,580 @@
+#!/usr/bin/env bash
+# Runs a whole HybridStore cluster on this machine: etcd, a Kafka broker, storage nodes, API gateways, healers and
+# nginx in front of the gateways. Every process is started by this script, detached into its own session, and
+# remembered by a pid file, so `down` stops exactly what `up` started and nothing else.
+#
+#   scripts/cluster.sh up [--etcd-members 1|3] [--clean] [--build]
+#   scripts/cluster.sh down | clean | status | build
+#   scripts/cluster.sh start|stop|kill|restart|pause|resume NAME    (NAME e.g. storage-node-2, gateway-1, etcd-1)
+#   scripts/cluster.sh logs NAME
+#
+# Settings (environment): HS_RUN_DIR, HS_PORT_OFFSET, HS_STORAGE_NODES, HS_GATEWAYS, HS_HEALERS, HS_ETCD_MEMBERS,
+# HS_JAVA_OPTS_EXTRA, HS_HEAP_<SERVICE>, HS_HEALTH_TIMEOUT, HS_STOP_TIMEOUT. Any HYBRIDSTORE_*, SPRING_*, SERVER_*,
+# MANAGEMENT_* or LOGGING_* variable reaches the Spring services unchanged (relaxed binding).
+set -euo pipefail
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUN_DIR=${HS_RUN_DIR:-$REPO_DIR/run}
+mkdir -p "$RUN_DIR"
+RUN_DIR=$(cd "$RUN_DIR" && pwd)
+# `up` records the topology and the pass-through settings here, so that a later `start NAME` (possibly from another
+# shell) re-creates exactly the command line `up` used.
+CLUSTER_ENV=$RUN_DIR/cluster.env
+if [[ -f $CLUSTER_ENV && ${1:-} != up ]]; then
+    # shellcheck source=/dev/null
+    source "$CLUSTER_ENV"
+fi
+
+PORT_OFFSET=${HS_PORT_OFFSET:-0}
+STORAGE_NODES=${HS_STORAGE_NODES:-6}
+GATEWAYS=${HS_GATEWAYS:-3}
+HEALERS=${HS_HEALERS:-2}
+ETCD_MEMBERS=${HS_ETCD_MEMBERS:-1}
+JAVA_OPTS_EXTRA=${HS_JAVA_OPTS_EXTRA:-}
+HEALTH_TIMEOUT=${HS_HEALTH_TIMEOUT:-180}
+STOP_TIMEOUT=${HS_STOP_TIMEOUT:-20}
+
+# Heap caps: 2 cores and a dozen JVMs. The gateway holds a whole object (up to 64 MiB) plus its shards while
+# encoding; the storage node only streams blobs; Kafka needs little for one partition-light broker.
+HEAP_STORAGE_NODE=${HS_HEAP_STORAGE_NODE:-256m}
+HEAP_GATEWAY=${HS_HEAP_GATEWAY:-512m}
+HEAP_HEALER=${HS_HEAP_HEALER:-384m}
+HEAP_KAFKA=${HS_HEAP_KAFKA:-384m}
+
+PASS_THROUGH_VARS='^(HYBRIDSTORE|SPRING|SERVER|MANAGEMENT|LOGGING)_'
+APT_PACKAGES=(etcd-server etcd-client nginx libisal2 curl)
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Topology: names, ports and jars, all in one place.
+
+# Prints one line "name" per instance, in start order.
+all_instances() {
+    local i
+    for ((i = 1; i <= ETCD_MEMBERS; i++)); do echo "etcd-$i"; done
+    echo "kafka-1"
+    for ((i = 1; i <= STORAGE_NODES; i++)); do echo "storage-node-$i"; done
+    for ((i = 1; i <= HEALERS; i++)); do echo "healer-$i"; done
+    for ((i = 1; i <= GATEWAYS; i++)); do echo "gateway-$i"; done
+    if ((GATEWAYS > 0)); then echo "nginx-1"; fi
+}
+
+service_of() { echo "${1%-*}"; }
+index_of() { echo "${1##*-}"; }
+
+# The port a service answers on (for etcd the client port), offset included.
+port_of() {
+    local service index base
+    service=$(service_of "$1")
+    index=$(index_of "$1")
+    case $service in
+        etcd) base=$((index == 1 ? 2379 : index * 10000 + 2379)) ;;
+        kafka) base=9092 ;;
+        storage-node) base=$((8000 + index)) ;;
+        gateway) base=$((8100 + index)) ;;
+        healer) base=$((8200 + index)) ;;
+        nginx) base=8000 ;;
+        *) die "unknown service: $service" ;;
+    esac
+    echo $((base + PORT_OFFSET))
+}
+
+etcd_peer_port() { echo $(($(port_of "$1") + 1)); }
+kafka_controller_port() { echo $(($(port_of "$1") + 1)); }
+
+etcd_endpoints() {
+    local i urls=()
+    for ((i = 1; i <= ETCD_MEMBERS; i++)); do urls+=("http://127.0.0.1:$(port_of "etcd-$i")"); done
+    local IFS=,
+    echo "${urls[*]}"
+}
+
+etcd_initial_cluster() {
+    local i members=()
+    for ((i = 1; i <= ETCD_MEMBERS; i++)); do
+        members+=("etcd-$i=http://127.0.0.1:$(etcd_peer_port "etcd-$i")")
+    done
+    local IFS=,
+    echo "${members[*]}"
+}
+
+module_of() {
+    case $1 in
+        storage-node) echo storage-node ;;
+        gateway) echo api-gateway ;;
+        healer) echo healer ;;
+        kafka) echo kafka-launcher ;;
+        *) return 1 ;;
+    esac
+}
+
+jar_of() {
+    local module
+    module=$(module_of "$1")
+    echo "$REPO_DIR/$module/target/$module.jar"
+}
+
+pid_file() { echo "$RUN_DIR/pids/$1.pid"; }
+log_file() { echo "$RUN_DIR/logs/$1.log"; }
+data_dir() { echo "$RUN_DIR/data/$1"; }
+
+valid_instance() {
+    local name
+    while read -r name; do [[ $name == "$1" ]] && return 0; done < <(all_instances)
+    return 1
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prerequisites: Java 25, apt packages, jars.
+
+find_java() {
+    local candidate
+    for candidate in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/temurin-25*; do
+        if [[ -x $candidate/bin/java ]] && "$candidate/bin/java" -version 2>&1 | head -n1 | grep -q '"25[".]'; then
+            JAVA_HOME=$candidate
+            JAVA=$candidate/bin/java
+            export JAVA_HOME
+            return 0
+        fi
+    done
+    die "no Java 25 found: set JAVA_HOME to a JDK 25 or install Temurin 25 under /usr/lib/jvm/temurin-25*"
+}
+
+package_missing() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+install_packages() {
+    local missing=() pkg
+    for pkg in "${APT_PACKAGES[@]}"; do
+        if package_missing "$pkg"; then missing+=("$pkg"); fi
+    done
+    if ! command -v mvn >/dev/null; then missing+=(maven); fi
+    ((${#missing[@]} == 0)) && return 0
+    log "installing missing packages: ${missing[*]}"
+    local sudo=()
+    if ((EUID != 0)); then
+        command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+nginx_binary() {
+    command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || die "nginx not installed"
+}
+
+# The modules whose jars this topology runs.
+needed_modules() {
+    local modules=(kafka-launcher)
+    ((STORAGE_NODES > 0)) && modules+=(storage-node)
+    ((GATEWAYS > 0)) && modules+=(api-gateway)
+    ((HEALERS > 0)) && modules+=(healer)
+    echo "${modules[@]}"
+}
+
+# A jar is stale when it is missing or anything it is built from (its module, common, erasure, the root pom) changed.
+jar_stale() {
+    local module=$1 jar=$REPO_DIR/$1/target/$1.jar
+    [[ -f $jar ]] || return 0
+    [[ -n $(find "$REPO_DIR/pom.xml" "$REPO_DIR/$module/pom.xml" "$REPO_DIR/$module/src" \
+        "$REPO_DIR/common/pom.xml" "$REPO_DIR/common/src" "$REPO_DIR/erasure/pom.xml" "$REPO_DIR/erasure/src" \
+        -newer "$jar" -type f -print -quit 2>/dev/null) ]]
+}
+
+build_jars() {
+    local force=$1 module stale=()
+    for module in $(needed_modules); do
+        if [[ $force == true ]] || jar_stale "$module"; then stale+=("$module"); fi
+    done
+    ((${#stale[@]} == 0)) && return 0
+    local IFS=,
+    log "building ${stale[*]} (mvn package, tests skipped)"
+    (cd "$REPO_DIR" && mvn -B -q -DskipTests -pl "${stale[*]}" -am package) || die "build failed"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Command lines, one function per service. `start NAME` and `up` both go through these.
+
+java_base_opts() {
+    local name=$1 heap=$2
+    # -Dhybridstore.instance marks the process as ours: stop/kill refuse a pid whose command line lacks it.
+    # SerialGC: no GC threads competing for the 2 cores; ExitOnOutOfMemoryError: a crash the tests can see and
+    # restart beats a JVM limping on.
+    # shellcheck disable=SC2206 # HS_JAVA_OPTS_EXTRA is a list of flags, split on purpose
+    JAVA_CMD=("$JAVA" "-Xmx$heap" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
+        "-Dhybridstore.instance=$(data_dir "$name")" $JAVA_OPTS_EXTRA)
+}
+
+cmd_etcd() {
+    local name=$1 port peer
+    port=$(port_of "$name")
+    peer=$(etcd_peer_port "$name")
+    CMD=(etcd --name "$name" --data-dir "$(data_dir "$name")" --logger zap
+        --listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port"
+        --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer"
+        --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "hybridstore-$PORT_OFFSET"
+        --initial-cluster-state new --auto-compaction-mode periodic --auto-compaction-retention 10m)
+}
+
+cmd_kafka() {
+    local name=$1
+    java_base_opts "$name" "$HEAP_KAFKA"
+    CMD=("${JAVA_CMD[@]}" -jar "$(jar_of kafka)" --port "$(port_of "$name")"
+        --controller-port "$(kafka_controller_port "$name")" --node-id 1 --data-dir "$(data_dir "$name")")
+}
+
+cmd_storage_node() {
+    local name=$1 port
+    port=$(port_of "$name")
+    java_base_opts "$name" "$HEAP_STORAGE_NODE"
+    CMD=("${JAVA_CMD[@]}" -jar "$(jar_of storage-node)" "--server.port=$port"
+        "--hybridstore.storage-node.node-id=$name" "--hybridstore.storage-node.data-dir=$(data_dir "$name")"
+        "--hybridstore.storage-node.advertised-url=http://127.0.0.1:$port"
+        "--hybridstore.etcd.endpoints=$(etcd_endpoints)")
+}
+
+cmd_gateway() {
+    local name=$1
+    java_base_opts "$name" "$HEAP_GATEWAY"
+    CMD=("${JAVA_CMD[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+        -jar "$(jar_of gateway)" "--server.port=$(port_of "$name")" "--hybridstore.etcd.endpoints=$(etcd_endpoints)"
+        "--spring.kafka.bootstrap-servers=127.0.0.1:$(port_of kafka-1)" "--hybridstore.gateway.id=$name")
+}
+
+cmd_healer() {
+    local name=$1
+    java_base_opts "$name" "$HEAP_HEALER"
+    CMD=("${JAVA_CMD[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+        -jar "$(jar_of healer)" "--server.port=$(port_of "$name")" "--hybridstore.etcd.endpoints=$(etcd_endpoints)"
+        "--spring.kafka.bootstrap-servers=127.0.0.1:$(port_of kafka-1)" "--hybridstore.healer.id=$name")
+}
+
+cmd_nginx() {
+    local name=$1 conf
+    conf=$(data_dir "$name")/nginx.conf
+    render_nginx_conf "$name" "$conf"
+    CMD=("$(nginx_binary)" -c "$conf" -p "$(data_dir "$name")" -e "$(log_file "$name")" -g 'daemon off;')
+}
+
+# The repository's nginx.conf with every "# local:" line rewritten for this run dir and these ports.
+render_nginx_conf() {
+    local name=$1 out=$2 dir i servers=""
+    dir=$(data_dir "$name")
+    for ((i = 1; i <= GATEWAYS; i++)); do
+        servers+="server 127.0.0.1:$(port_of "gateway-$i") max_fails=3 fail_timeout=5s;"$'\n'
+    done
+    awk -v dir="$dir" -v errlog="$(log_file "$name")" -v access="$RUN_DIR/logs/$name.access.log" \
+        -v listen="127.0.0.1:$(port_of "$name")" -v servers="$servers" '
+        match($0, /# local: [a-z_]+/) {
+            key = substr($0, RSTART + 9, RLENGTH - 9)
+            indent = $0; sub(/[^ ].*$/, "", indent)
+            if (key == "gateway") {
+                if (!done_gateways) {
+                    n = split(servers, lines, "\n")
+                    for (i = 1; i < n; i++) print indent lines[i]
+                    done_gateways = 1
+                }
+                next
+            }
+            if (key == "error_log") line = "error_log " errlog " warn;"
+            else if (key == "pid") line = "pid " dir "/nginx.pid;"
+            else if (key == "access_log") line = "access_log " access ";"
+            else if (key == "listen") line = "listen " listen ";"
+            else if (key ~ /_temp_path$/) line = key " " dir "/" substr(key, 1, length(key) - 10) ";"
+            else { print "unknown local: marker " key > "/dev/stderr"; exit 1 }
+            print indent line
+            next
+        }
+        { print }' "$REPO_DIR/nginx.conf" >"$out"
+}
+
+command_for() {
+    local name=$1
+    case $(service_of "$name") in
+        etcd) cmd_etcd "$name" ;;
+        kafka) cmd_kafka "$name" ;;
+        storage-node) cmd_storage_node "$name" ;;
+        gateway) cmd_gateway "$name" ;;
+        healer) cmd_healer "$name" ;;
+        nginx) cmd_nginx "$name" ;;
+    esac
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processes.
+
+# The pid of a running instance we started, or nothing. A pid file whose process is gone, or whose pid now belongs
+# to some other program, does not count.
+running_pid() {
+    local file pid
+    file=$(pid_file "$1")
+    [[ -f $file ]] || return 1
+    pid=$(<"$file")
+    [[ $pid =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$(data_dir "$1")" || return 1
+    echo "$pid"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_instance() {
+    local name=$1 pid port
+    if pid=$(running_pid "$name"); then
+        log "$name already running (pid $pid)"
+        return 0
+    fi
+    port=$(port_of "$name")
+    port_in_use "$port" && die "$name: port $port is taken by a process this script did not start"
+    mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$(data_dir "$name")"
+    command_for "$name"
+    printf '\n=== %s starting %s: %s\n' "$(date -Is)" "$name" "${CMD[*]}" >>"$(log_file "$name")"
+    # setsid: the instance leads its own process group, so signals reach all of it (nginx workers too) and a
+    # Ctrl-C in this shell does not reach the cluster.
+    setsid "${CMD[@]}" >>"$(log_file "$name")" 2>&1 </dev/null &
+    echo $! >"$(pid_file "$name")"
+    log "started $name (pid $!, port $port)"
+}
+
+# Sends a signal to the process group of each named running instance.
+signal_instances() {
+    local signal=$1 name pid
+    shift
+    for name in "$@"; do
+        if pid=$(running_pid "$name"); then
+            kill "-$signal" -- "-$pid" 2>/dev/null || true
+        fi
+    done
+}
+
+# TERM, then KILL whatever is still alive after STOP_TIMEOUT seconds.
+stop_instances() {
+    local name alive=() deadline
+    for name in "$@"; do running_pid "$name" >/dev/null && alive+=("$name"); done
+    ((${#alive[@]} == 0)) && return 0
+    log "stopping ${alive[*]}"
+    signal_instances TERM "${alive[@]}"
+    signal_instances CONT "${alive[@]}" # a paused process can only act on TERM once it runs again
+    deadline=$((SECONDS + STOP_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        local still=()
+        for name in "${alive[@]}"; do running_pid "$name" >/dev/null && still+=("$name"); done
+        alive=("${still[@]}")
+        ((${#alive[@]} == 0)) && break
+        sleep 0.2
+    done
+    if ((${#alive[@]} > 0)); then
+        log "still running after ${STOP_TIMEOUT}s, killing: ${alive[*]}"
+        signal_instances KILL "${alive[@]}"
+        sleep 0.5
+    fi
+    for name in "$@"; do
+        running_pid "$name" >/dev/null || rm -f "$(pid_file "$name")"
+    done
+}
+
+# SIGKILL, and wait until it is really gone so that a `start` right after finds the port free.
+kill_instance() {
+    local deadline=$((SECONDS + 10))
+    signal_instances KILL "$1"
+    while running_pid "$1" >/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    log "killed $1"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Health.
+
+is_healthy() {
+    local name=$1 port
+    port=$(port_of "$name")
+    case $(service_of "$name") in
+        etcd) ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$port" --command-timeout=2s endpoint health \
+            >/dev/null 2>&1 ;;
+        kafka) port_in_use "$port" ;;
+        *) curl -fs -o /dev/null -m 2 "http://127.0.0.1:$port/health" ;;
+    esac
+}
+
+# Waits until every named instance is healthy; on timeout or death prints the log tail and fails.
+await_healthy() {
+    local deadline=$((SECONDS + HEALTH_TIMEOUT)) pending=("$@") name
+    while ((${#pending[@]} > 0)); do
+        local still=()
+        for name in "${pending[@]}"; do
+            if ! running_pid "$name" >/dev/null; then
+                fail_with_log "$name" "exited during start-up"
+            elif is_healthy "$name"; then
+                log "$name healthy"
+            else
+                still+=("$name")
+            fi
+        done
+        pending=("${still[@]}")
+        ((${#pending[@]} == 0)) && return 0
+        ((SECONDS < deadline)) || fail_with_log "${pending[0]}" "not healthy after ${HEALTH_TIMEOUT}s (also pending: ${pending[*]:1})"
+        sleep 1
+    done
+}
+
+fail_with_log() {
+    log "$1: $2; last lines of $(log_file "$1"):"
+    tail -n 40 "$(log_file "$1")" >&2 || true
+    exit 1
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Commands.
+
+save_cluster_env() {
+    {
+        echo "# Written by scripts/cluster.sh up; read by every later command on this run dir."
+        printf 'export HS_PORT_OFFSET=%q HS_STORAGE_NODES=%q HS_GATEWAYS=%q HS_HEALERS=%q HS_ETCD_MEMBERS=%q\n' \
+            "$PORT_OFFSET" "$STORAGE_NODES" "$GATEWAYS" "$HEALERS" "$ETCD_MEMBERS"
+        printf 'export HS_JAVA_OPTS_EXTRA=%q\n' "$JAVA_OPTS_EXTRA"
+        local var
+        while read -r var; do
+            printf 'export %s=%q\n' "$var" "${!var}"
+        done < <(compgen -e | grep -E "$PASS_THROUGH_VARS" || true)
+    } >"$CLUSTER_ENV"
+}
+
+instances_of() {
+    local name
+    all_instances | while read -r name; do
+        if [[ " $* " == *" $(service_of "$name") "* ]]; then echo "$name"; fi
+    done
+}
+
+cmd_up() {
+    local clean=false build=false name etcd services
+    while (($# > 0)); do
+        case $1 in
+            --etcd-members) ETCD_MEMBERS=${2:?--etcd-members needs 1 or 3}; shift 2 ;;
+            --etcd-members=*) ETCD_MEMBERS=${1#*=}; shift ;;
+            --clean) clean=true; shift ;;
+            --build) build=true; shift ;;
+            *) die "up: unknown option $1" ;;
+        esac
+    done
+    [[ $ETCD_MEMBERS == 1 || $ETCD_MEMBERS == 3 ]] || die "--etcd-members must be 1 or 3"
+    if [[ $clean == true ]]; then cmd_clean; fi
+    install_packages
+    find_java
+    build_jars "$build"
+    save_cluster_env
+
+    mapfile -t etcd < <(instances_of etcd)
+    for name in "${etcd[@]}"; do start_instance "$name"; done
+    await_healthy "${etcd[@]}"
+
+    mapfile -t services < <(instances_of kafka storage-node healer gateway)
+    for name in "${services[@]}"; do start_instance "$name"; done
+    await_healthy "${services[@]}"
+
+    if ((GATEWAYS > 0)); then
+        start_instance nginx-1
+        await_healthy nginx-1
+    fi
+    cmd_status
+    echo
+    if ((GATEWAYS > 0)); then
+        echo "HybridStore is up: http://127.0.0.1:$(port_of nginx-1)/"
+    else
+        echo "HybridStore is up without gateways (HS_GATEWAYS=0), so without nginx."
+    fi
+    echo "Logs: $RUN_DIR/logs/   (scripts/cluster.sh logs NAME)"
+}
+
+cmd_down() {
+    local front back
+    mapfile -t front < <(instances_of nginx gateway healer storage-node)
+    stop_instances "${front[@]}"
+    # The log and etcd go last: gateways and healers finish their writes and give their leases back first.
+    mapfile -t back < <(instances_of kafka etcd)
+    stop_instances "${back[@]}"
+    stop_strays
+}
+
+# Instances outside the current topology (say, etcd-3 after switching back to one member) still have pid files.
+stray_instances() {
+    local file name
+    for file in "$RUN_DIR"/pids/*.pid; do
+        [[ -e $file ]] || continue
+        name=$(basename "$file" .pid)
+        valid_instance "$name" || echo "$name"
+    done
+}
+
+stop_strays() {
+    local strays
+    mapfile -t strays < <(stray_instances)
+    ((${#strays[@]} == 0)) || stop_instances "${strays[@]}"
+}
+
+cmd_clean() {
+    cmd_down
+    log "wiping $RUN_DIR (data, logs, pids)"
+    rm -rf "$RUN_DIR/data" "$RUN_DIR/logs" "$RUN_DIR/pids" "$CLUSTER_ENV"
+}
+
+cmd_status() {
+    local name pid state
+    printf '%-16s %-8s %-6s %s\n' NAME PID PORT STATE
+    while read -r name; do
+        if pid=$(running_pid "$name"); then
+            if [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == T ]]; then
+                state=paused
+            elif is_healthy "$name"; then
+                state=healthy
+            else
+                state=up
+            fi
+        else
+            pid=-
+            state=down
+        fi
+        printf '%-16s %-8s %-6s %s\n' "$name" "$pid" "$(port_of "$name")" "$state"
+    done < <(all_instances)
+}
+
+require_instance() {
+    [[ -n ${1:-} ]] || die "missing NAME (one of: $(all_instances | tr '\n' ' '))"
+    valid_instance "$1" || die "unknown instance '$1' (one of: $(all_instances | tr '\n' ' '))"
+}
+
+cmd_start() {
+    require_instance "${1:-}"
+    find_java
+    [[ $(service_of "$1") == etcd || $(service_of "$1") == nginx ]] || [[ -f $(jar_of "$(service_of "$1")") ]] ||
+        die "$(jar_of "$(service_of "$1")") missing; run scripts/cluster.sh build"
+    start_instance "$1"
+    await_healthy "$1"
+}
+
+usage() {
+    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+main() {
+    local command=${1:-help}
+    (($# > 0)) && shift
+    case $command in
+        up) cmd_up "$@" ;;
+        down) cmd_down ;;
+        clean) cmd_clean ;;
+        status) cmd_status ;;
+        build) install_packages; find_java; build_jars true ;;
+        start) cmd_start "${1:-}" ;;
+        stop) require_instance "${1:-}"; stop_instances "$1" ;;
+        restart) require_instance "${1:-}"; stop_instances "$1"; cmd_start "$1" ;;
+        kill) require_instance "${1:-}"; kill_instance "$1" ;;
+        pause) require_instance "${1:-}"; signal_instances STOP "$1"; log "paused $1" ;;
+        resume) require_instance "${1:-}"; signal_instances CONT "$1"; log "resumed $1" ;;
+        logs) require_instance "${1:-}"; exec tail -n 100 -F "$(log_file "$1")" ;;
+        help | -h | --help) usage ;;
+        *) usage; exit 2 ;;
+    esac
+}
+
+main "$@"
