@@ -1,0 +1,91 @@
+package io.hybridstore.storagenode.api;
+
+import io.hybridstore.common.blob.InvalidBlobIdException;
+import io.hybridstore.storagenode.store.ChecksumMismatchException;
+import io.hybridstore.storagenode.store.DiskFailureException;
+import io.hybridstore.storagenode.store.NotAcceptingWritesException;
+import io.hybridstore.storagenode.store.QueueFullException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** The one mapping from exceptions to HTTP answers; every error body is {@code {"error", "detail"}}. */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(InvalidBlobIdException.class)
+    ResponseEntity<ErrorBody> invalidBlobId(InvalidBlobIdException e) {
+        return error(HttpStatus.BAD_REQUEST, "invalid_blob_id", e.getMessage());
+    }
+
+    @ExceptionHandler(ChecksumMismatchException.class)
+    ResponseEntity<ErrorBody> checksumMismatch(ChecksumMismatchException e) {
+        log.warn("Refused a put: {}", e.getMessage());
+        return error(HttpStatus.BAD_REQUEST, "checksum_mismatch", e.getMessage());
+    }
+
+    @ExceptionHandler({BadRequestException.class, MethodArgumentTypeMismatchException.class,
+            MissingServletRequestParameterException.class})
+    ResponseEntity<ErrorBody> badRequest(Exception e) {
+        return error(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ErrorBody> unreadableBody(HttpMessageNotReadableException e) {
+        return error(HttpStatus.BAD_REQUEST, "bad_request", "request body is not the expected JSON");
+    }
+
+    @ExceptionHandler({BlobNotFoundException.class, NoResourceFoundException.class})
+    ResponseEntity<ErrorBody> notFound(Exception e) {
+        return error(HttpStatus.NOT_FOUND, "not_found", e.getMessage());
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ErrorBody> methodNotAllowed(HttpRequestMethodNotSupportedException e) {
+        return error(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorBody> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
+        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.getMessage());
+    }
+
+    @ExceptionHandler(BlobTooLargeException.class)
+    ResponseEntity<ErrorBody> tooLarge(BlobTooLargeException e) {
+        return error(HttpStatus.CONTENT_TOO_LARGE, "blob_too_large", e.getMessage());
+    }
+
+    /** Overload, not failure: the client retries after a moment, or places the blob elsewhere. */
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<ErrorBody> queueFull(QueueFullException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(new ErrorBody("queue_full", e.getMessage()));
+    }
+
+    @ExceptionHandler(NotAcceptingWritesException.class)
+    ResponseEntity<ErrorBody> notAcceptingWrites(NotAcceptingWritesException e) {
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "not_accepting_writes", e.getMessage());
+    }
+
+    @ExceptionHandler(DiskFailureException.class)
+    ResponseEntity<ErrorBody> diskFailure(DiskFailureException e) {
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "disk_failed", e.getMessage());
+    }
+
+    private static ResponseEntity<ErrorBody> error(HttpStatus status, String error, String detail) {
+        return ResponseEntity.status(status).body(new ErrorBody(error, detail));
+    }
+}

@@ -1,0 +1,7 @@
+package io.hybridstore.storagenode.api;
+
+import java.util.List;
+
+/** Body of {@code POST /blobs/check}. */
+record CheckRequest(List<String> ids) {
+}

@@ -1,0 +1,287 @@
+package io.hybridstore.storagenode.store;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.hash.Checksums;
+import io.hybridstore.common.node.BlobCheck;
+import io.hybridstore.common.node.BlobPage;
+import io.hybridstore.common.node.BlobStat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The blobs of one data directory: a log-structured store of append-only segment files, an in-memory index of
+ * where each blob's current version is, a bounded write queue and the I/O workers that group-commit it.
+ *
+ * <p>A put is acknowledged once its batch is durable (or at once with {@link Durability#ASYNC}). Until then it is
+ * served from memory. Every read verifies the blob's CRC32C; a blob that does not verify is answered as missing and
+ * counted. Thread-safe.
+ */
+public final class BlobStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
+    private static final long COMPACTION_INTERVAL_SECONDS = 30;
+
+    private final StoreConfig config;
+    private final Clock clock;
+    private final StoreMetrics metrics;
+    private final SegmentFiles files;
+    private final BlobIndex index;
+    private final DiskHealth health;
+    private final WriteQueue queue;
+    private final Compactor compactor;
+    private final List<Thread> workers = new ArrayList<>();
+    private final ScheduledExecutorService compactions;
+
+    private BlobStore(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = new StoreMetrics(registry);
+        this.health = new DiskHealth(metrics);
+        this.index = new BlobIndex();
+        this.files = SegmentFiles.open(config.dataDir(), metrics);
+        long maxSeq = Recovery.recover(files, index);
+        this.queue = new WriteQueue(config.queueCapacity(), config.queueMaxBytes(), maxSeq + 1);
+        this.compactor = new Compactor(files, index, health, metrics);
+        for (int i = 0; i < config.ioWorkers(); i++) {
+            IoWorker worker = new IoWorker(queue, files, index, health, metrics, config);
+            workers.add(Thread.ofPlatform().name("blob-writer-" + i).unstarted(worker));
+        }
+        this.compactions = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("segment-compactor").daemon().factory());
+        Gauge.builder("hybridstore.storage.queue.depth", queue, WriteQueue::depth)
+                .description("writes accepted but not yet durable").register(registry);
+        Gauge.builder("hybridstore.storage.blobs", index, BlobIndex::count).register(registry);
+        Gauge.builder("hybridstore.storage.blob.bytes", index, BlobIndex::bytes).baseUnit("bytes").register(registry);
+    }
+
+    /** Opens (recovering) the data directory and starts the I/O workers and the compactor. */
+    public static BlobStore open(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
+        BlobStore store = create(config, clock, registry);
+        store.start();
+        return store;
+    }
+
+    /** Opens the store without starting its workers: writes queue up until {@link #start()}. */
+    static BlobStore create(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
+        return new BlobStore(config, clock, registry);
+    }
+
+    void start() {
+        workers.forEach(Thread::start);
+        compactions.scheduleWithFixedDelay(compactor::compactOnce, COMPACTION_INTERVAL_SECONDS,
+                COMPACTION_INTERVAL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stores {@code data} as blob {@code id}, replacing any blob of that id.
+     *
+     * @param declaredCrc32c the sender's CRC32C of the body, when it sent one
+     * @throws ChecksumMismatchException when the body does not match {@code declaredCrc32c}
+     * @throws QueueFullException when the write queue is at its bound
+     * @throws NotAcceptingWritesException when the disk failed or the store is closing
+     */
+    public StoredBlob put(BlobId id, byte[] data, OptionalLong declaredCrc32c) {
+        long crc = Checksums.crc32c(data);
+        if (declaredCrc32c.isPresent() && declaredCrc32c.getAsLong() != crc) {
+            throw new ChecksumMismatchException(id.value(), declaredCrc32c.getAsLong(), crc);
+        }
+        CompletableFuture<Void> durable = submitPut(id.value(), data, crc);
+        if (config.durability() == Durability.SYNC) {
+            await(durable);
+        }
+        return new StoredBlob(id.value(), data.length, crc);
+    }
+
+    CompletableFuture<Void> submitPut(String id, byte[] data, long crc) {
+        requireHealthyDisk();
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        queue.offer(data.length, seq -> {
+            IndexEntry.Pending pending = new IndexEntry.Pending(seq, data, crc, clock.millis());
+            index.put(id, pending);
+            return new WriteOp.Put(id, pending, durable);
+        });
+        return durable;
+    }
+
+    /** Deletes the blob; deleting an absent blob does nothing. Durable before it returns, like a put. */
+    public void delete(BlobId id) {
+        CompletableFuture<Void> durable = submitDelete(id.value());
+        if (config.durability() == Durability.SYNC) {
+            await(durable);
+        }
+    }
+
+    CompletableFuture<Void> submitDelete(String id) {
+        if (index.get(id) == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        requireHealthyDisk();
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        WriteOp op = queue.offer(0, seq -> index.remove(id) == null ? null
+                : new WriteOp.Delete(id, seq, clock.millis(), durable));
+        return op == null ? CompletableFuture.completedFuture(null) : durable;
+    }
+
+    /** The blob's bytes, verified against its CRC32C; empty when absent or when it does not verify. */
+    public Optional<byte[]> get(BlobId id) {
+        return read(id.value()) instanceof ReadResult.Intact intact ? Optional.of(intact.data()) : Optional.empty();
+    }
+
+    /** Length, CRC32C and creation time as recorded, without reading the data. */
+    public Optional<BlobStat> stat(BlobId id) {
+        return Optional.ofNullable(index.get(id.value())).map(e -> stat(id.value(), e));
+    }
+
+    /** Up to {@code limit} blobs after {@code after} (from the start when null) in id order. */
+    public BlobPage list(String after, int limit) {
+        List<BlobStat> blobs = new ArrayList<>(Math.min(limit, 1024));
+        Iterator<Map.Entry<String, IndexEntry>> it = index.after(after);
+        while (it.hasNext() && blobs.size() < limit) {
+            Map.Entry<String, IndexEntry> entry = it.next();
+            blobs.add(stat(entry.getKey(), entry.getValue()));
+        }
+        String next = it.hasNext() && !blobs.isEmpty() ? blobs.getLast().id() : null;
+        return new BlobPage(blobs, next);
+    }
+
+    /** Reads and verifies each blob. */
+    public BlobCheck check(List<BlobId> ids) {
+        List<String> intact = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> corrupt = new ArrayList<>();
+        for (BlobId id : ids) {
+            switch (read(id.value())) {
+                case ReadResult.Intact ignored -> intact.add(id.value());
+                case ReadResult.Missing ignored -> missing.add(id.value());
+                case ReadResult.Corrupt ignored -> corrupt.add(id.value());
+            }
+        }
+        return new BlobCheck(intact, missing, corrupt);
+    }
+
+    public StoreStats stats() {
+        return new StoreStats(index.count(), index.bytes(), queue.depth(), queue.capacity(), metrics.fsyncs(),
+                metrics.bytesWritten(), metrics.corruptReads(), config.durability());
+    }
+
+    /** False once an I/O failure marked the data directory bad. */
+    public boolean diskHealthy() {
+        return health.healthy();
+    }
+
+    /** Runs one compaction pass now; returns the number of segments compacted. */
+    int compactNow() {
+        return compactor.compactOnce();
+    }
+
+    private sealed interface ReadResult {
+        record Intact(byte[] data) implements ReadResult {
+        }
+
+        record Missing() implements ReadResult {
+        }
+
+        record Corrupt() implements ReadResult {
+        }
+    }
+
+    private ReadResult read(String id) {
+        while (true) {
+            IndexEntry entry = index.get(id);
+            switch (entry) {
+                case null -> {
+                    return new ReadResult.Missing();
+                }
+                case IndexEntry.Pending pending -> {
+                    return new ReadResult.Intact(pending.data());
+                }
+                case IndexEntry.Stored stored -> {
+                    byte[] data;
+                    try {
+                        data = stored.segment().read(stored.dataOffset(), stored.length());
+                    } catch (ClosedByInterruptException e) {
+                        Thread.currentThread().interrupt();
+                        throw new DiskFailureException("interrupted while reading blob " + id, e);
+                    } catch (ClosedChannelException e) {
+                        continue; // compaction moved it; the index has its new place
+                    } catch (IOException e) {
+                        health.failed("read of blob " + id + " from " + stored.segment(), e);
+                        throw new DiskFailureException("reading blob " + id + " failed", e);
+                    }
+                    if (Checksums.crc32c(data) != stored.crc32c()) {
+                        metrics.corruptRead();
+                        log.warn("Blob {} in {} at offset {} does not match its CRC32C {}; answering it as missing",
+                                id, stored.segment(), stored.dataOffset(), stored.crc32c());
+                        return new ReadResult.Corrupt();
+                    }
+                    return new ReadResult.Intact(data);
+                }
+            }
+        }
+    }
+
+    private static BlobStat stat(String id, IndexEntry entry) {
+        return new BlobStat(id, entry.length(), entry.crc32c(), entry.createdAt());
+    }
+
+    private void requireHealthyDisk() {
+        if (!health.healthy()) {
+            throw new NotAcceptingWritesException("the data directory failed: " + health.failure());
+        }
+    }
+
+    private static void await(CompletableFuture<Void> durable) {
+        try {
+            durable.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotAcceptingWritesException("interrupted before the write was durable; it may or may not be");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException("unexpected failure of a queued write", e.getCause());
+        }
+    }
+
+    /** Stops accepting writes, makes everything queued durable, and closes the segments. */
+    @Override
+    public void close() throws IOException {
+        queue.close();
+        compactions.shutdown();
+        for (Thread worker : workers) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("Interrupted while waiting for the I/O workers to drain the write queue");
+                break;
+            }
+        }
+        try {
+            compactions.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        files.close();
+        log.info("Blob store {} closed", files.dir());
+    }
+}
