@@ -1,5 +1,6 @@
 package io.hybridstore.gateway;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param metadataTimeout    time allowed for one etcd request
  * @param nodeCacheTime      how long the list of live storage nodes is reused before asking etcd again
  * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
+ * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
  */
 @Validated
 @ConfigurationProperties("hybridstore.gateway")
@@ -38,5 +40,23 @@ public record GatewayProperties(
         @DefaultValue("5s") Duration metadataTimeout,
         @DefaultValue("1s") Duration nodeCacheTime,
         @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
-        List<String> hotFields) {
+        List<String> hotFields,
+        @DefaultValue @Valid ErasureCoding ec) {
+
+    /**
+     * @param dataShards   k: data shards per stripe
+     * @param parityShards m: parity shards per stripe; any m shards of a stripe may be lost
+     * @param stripeSize   data bytes per stripe; a larger object is cut into several stripes, so a request never
+     *                     holds more than one stripe's shards in memory at a time
+     */
+    public record ErasureCoding(
+            @DefaultValue("4") @Min(1) int dataShards,
+            @DefaultValue("2") @Min(0) int parityShards,
+            @DefaultValue("1MB") DataSize stripeSize) {
+
+        /** k + 1: one shard more than decoding needs, so one more loss can be survived before repair. */
+        public int writeQuorum() {
+            return Math.min(dataShards + 1, dataShards + parityShards);
+        }
+    }
 }

@@ -6,7 +6,6 @@ import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
 import io.hybridstore.gateway.write.QuorumException;
-import io.hybridstore.gateway.write.StrategyNotImplementedException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +67,6 @@ class ApiErrors {
     ResponseEntity<ErrorBody> objectUnavailable(ObjectUnavailableException e) {
         log.warn("Read failed: {}", e.getMessage());
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "object_unavailable", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> notImplemented(StrategyNotImplementedException e) {
-        return answer(HttpStatus.NOT_IMPLEMENTED, "not_implemented", e.getMessage());
     }
 
     @ExceptionHandler

@@ -63,9 +63,7 @@ class ObjectController {
 
         WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, hotOnly, body));
         Map<String, Object> response = ok(outcome.manifest(), started);
-        response.put("size", outcome.manifest().size());
-        response.put("nodes_written", outcome.nodesWritten());
-        response.put("partial", outcome.partial());
+        response.putAll(outcome.details());
         return response;
     }
 

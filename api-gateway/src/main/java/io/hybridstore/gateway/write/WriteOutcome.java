@@ -2,14 +2,14 @@ package io.hybridstore.gateway.write;
 
 import io.hybridstore.common.manifest.Manifest;
 
-import java.util.List;
+import java.util.Map;
 
 /**
  * What a committed write did.
  *
- * @param manifest     the committed manifest
- * @param nodesWritten URLs of the nodes that acknowledged a blob of this write
- * @param partial      true when some planned blobs were not acknowledged (quorum was still met; the healer fills in)
+ * @param manifest the committed manifest
+ * @param details  the strategy's own answer fields ({@code nodes_written}, {@code chunks_written},
+ *                 {@code is_pure_hot_update}, ...), in the order they are answered
  */
-public record WriteOutcome(Manifest manifest, List<String> nodesWritten, boolean partial) {
+public record WriteOutcome(Manifest manifest, Map<String, Object> details) {
 }

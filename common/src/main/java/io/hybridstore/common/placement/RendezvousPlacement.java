@@ -21,14 +21,10 @@ public final class RendezvousPlacement {
     }
 
     /**
-     * The {@code count} distinct nodes with the highest score for {@code placementKey}, best first.
-     *
-     * @throws InsufficientNodesException when fewer than {@code count} nodes are given
+     * The {@code count} distinct nodes with the highest score for {@code placementKey}, best first; all of them
+     * when fewer are given.
      */
     public static List<NodeInfo> choose(String placementKey, List<NodeInfo> nodes, int count) {
-        if (nodes.size() < count) {
-            throw new InsufficientNodesException(count, nodes.size());
-        }
         return nodes.stream()
                 .sorted(Comparator.comparingLong((NodeInfo node) -> score(placementKey, node.id())).reversed()
                         .thenComparing(NodeInfo::id))

@@ -1,0 +1,180 @@
+package io.hybridstore.gateway.write;
+
+import io.hybridstore.common.json.FieldSplit;
+import io.hybridstore.common.json.JsonFields;
+import io.hybridstore.common.json.JsonFields.Field;
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.manifest.ErasureCodedPart;
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.ReplicatedPart;
+import io.hybridstore.common.manifest.Strategy;
+import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.gateway.read.PartReader;
+import io.hybridstore.gateway.write.PartWriter.ReplicatedPlan;
+import io.hybridstore.gateway.write.PartWriter.StripedPlan;
+import io.hybridstore.gateway.write.PartWriter.Target;
+import io.hybridstore.gateway.write.PartWriter.WrittenReplicated;
+import io.hybridstore.gateway.write.PartWriter.WrittenStriped;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+/**
+ * {@code field_hybrid}: hot fields replicated, cold fields erasure coded. When the canonical cold part hashes the
+ * same as the current version's, the new manifest reuses the current cold blobs — no encoding, no cold I/O (a
+ * "pure hot update"). The conditional commit guarantees the reused blobs are still the current version's, and so
+ * not deleted, at the instant of the commit; if another commit came first, the decision is made again.
+ */
+final class HybridDraft implements Draft {
+
+    private final WriteRequest request;
+    private final String version;
+    private final long createdAt;
+    private final PartWriter writer;
+    private final PartReader reader;
+    private final Set<String> hotFields;
+    private final FieldSplit split;
+    private final ReplicatedPlan hotPlan;
+    private final StripedPlan coldPlan;
+    private final boolean coldReusableAtStart;
+    private WrittenReplicated hot;
+    private WrittenStriped cold;
+    private boolean coldReused;
+
+    HybridDraft(WriteRequest request, String version, long createdAt, Optional<VersionedManifest> current,
+                PartWriter writer, PartReader reader, Set<String> hotFields) {
+        this.request = request;
+        this.version = version;
+        this.createdAt = createdAt;
+        this.writer = writer;
+        this.reader = reader;
+        this.hotFields = hotFields;
+        this.split = FieldSplit.split(request.body(), hotFields);
+        if (request.hotOnly()) {
+            coldOf(current);
+        }
+        this.hotPlan = split.hot() == null ? null : writer.planReplicated(request.key() + "#hot", version, "hot");
+        this.coldPlan = split.cold() == null || request.hotOnly() ? null
+                : writer.planStriped(request.key() + "#cold", version, "cold", split.cold().length);
+        this.coldReusableAtStart = reusableCold(current).isPresent();
+    }
+
+    @Override
+    public List<BlobRef> plannedBlobs() {
+        Stream<BlobRef> hotRefs = hotPlan == null ? Stream.empty() : hotPlan.targets().stream().map(Target::ref);
+        Stream<BlobRef> coldRefs = coldPlan == null ? Stream.empty() : coldPlan.refs().stream();
+        return Stream.concat(hotRefs, coldRefs).toList();
+    }
+
+    /** Hot and cold are written in parallel; cold only when the current version's cold part cannot be reused. */
+    @Override
+    public void writeParts() {
+        boolean writeCold = coldPlan != null && !coldReusableAtStart;
+        CompletableFuture<WrittenStriped> coldWrite = writeCold
+                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, split.cold()), Thread.ofVirtual()::start)
+                : null;
+        if (hotPlan != null) {
+            hot = writer.writeReplicated(hotPlan, split.hot());
+        }
+        if (coldWrite != null) {
+            try {
+                cold = coldWrite.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+        }
+    }
+
+    @Override
+    public Manifest manifestOver(Optional<VersionedManifest> current) {
+        ErasureCodedPart coldPart;
+        List<String> order = split.fieldOrder();
+        if (request.hotOnly()) {
+            coldPart = coldOf(current);
+            order = hotOnlyFieldOrder(current.orElseThrow().manifest());
+            coldReused = true;
+        } else if (cold != null || split.cold() == null) {
+            coldPart = cold == null ? null : cold.part();
+            coldReused = false;
+        } else {
+            Optional<ErasureCodedPart> reusable = reusableCold(current);
+            coldReused = reusable.isPresent();
+            if (reusable.isEmpty()) {
+                cold = writer.writeStriped(coldPlan, split.cold());
+            }
+            coldPart = reusable.orElseGet(() -> cold.part());
+        }
+        ReplicatedPart hotPart = hot == null ? null : hot.part();
+        long size = (hotPart == null ? 0 : hotPart.length()) + (coldPart == null ? 0 : coldPart.length())
+                - (hotPart != null && coldPart != null ? 1 : 0);
+        return new Manifest(request.key(), version, Strategy.FIELD_HYBRID, "application/json", size, null,
+                createdAt, hotPart, coldPart, order);
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        boolean pureHot = cold == null;
+        details.put("is_pure_hot_update", pureHot);
+        details.put("operation_type", pureHot ? "Pure Hot Update" : "Cold Update");
+        details.put("hot_nodes_written", hot == null ? 0 : hot.nodeUrls().size());
+        details.put("cold_chunks_written", cold == null ? 0 : cold.chunksWritten());
+        details.put("cold_reused", coldReused);
+        details.put("partial", (hot != null && hot.nodeUrls().size() < hot.planned())
+                || (cold != null && cold.chunksWritten() < cold.totalChunks()));
+        return details;
+    }
+
+    private Optional<ErasureCodedPart> reusableCold(Optional<VersionedManifest> current) {
+        String coldSha = split.coldSha256();
+        return current.map(VersionedManifest::manifest)
+                .filter(m -> m.strategy() == Strategy.FIELD_HYBRID && m.erasureCoded() != null && coldSha != null)
+                .map(Manifest::erasureCoded)
+                .filter(part -> part.sha256().equals(coldSha));
+    }
+
+    /**
+     * The stored cold part a hot-only write keeps. Cold fields in the body are allowed only when they equal the
+     * stored ones literally; anything else would silently drop a cold change, so it is a conflict.
+     */
+    private ErasureCodedPart coldOf(Optional<VersionedManifest> current) {
+        Manifest stored = current.map(VersionedManifest::manifest)
+                .filter(m -> m.strategy() == Strategy.FIELD_HYBRID)
+                .orElseThrow(() -> new WriteConflictException("hot_only=true needs a stored field_hybrid object at '"
+                        + request.key() + "'"));
+        if (split.cold() == null || reusableCold(current).isPresent()) {
+            return stored.erasureCoded();
+        }
+        if (stored.erasureCoded() == null) {
+            throw new WriteConflictException("hot_only=true, but the body has cold fields the stored object lacks");
+        }
+        Map<String, byte[]> storedCold = new LinkedHashMap<>();
+        JsonFields.parse(reader.readStriped(stored.erasureCoded()).bytes())
+                .forEach(f -> storedCold.put(f.name(), f.rawValue()));
+        for (Field field : JsonFields.parse(split.cold())) {
+            byte[] storedValue = storedCold.get(field.name());
+            if (storedValue == null || !Arrays.equals(storedValue, field.rawValue())) {
+                throw new WriteConflictException("hot_only=true, but cold field '" + field.name()
+                        + "' differs from the stored value; write without hot_only to change cold fields");
+            }
+        }
+        return stored.erasureCoded();
+    }
+
+    /** The stored order, less stored hot fields the body leaves out, plus hot fields new in the body. */
+    private List<String> hotOnlyFieldOrder(Manifest stored) {
+        List<String> bodyHot = split.fieldOrder().stream().filter(hotFields::contains).toList();
+        List<String> order = new ArrayList<>(stored.fieldOrder().stream()
+                .filter(name -> !hotFields.contains(name) || bodyHot.contains(name)).toList());
+        bodyHot.stream().filter(name -> !order.contains(name)).forEach(order::add);
+        return order;
+    }
+}

@@ -1,0 +1,145 @@
+package io.hybridstore.gateway.write;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.hash.Checksums;
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.manifest.ErasureCodedPart;
+import io.hybridstore.common.manifest.Replica;
+import io.hybridstore.common.manifest.ReplicatedPart;
+import io.hybridstore.common.manifest.Shard;
+import io.hybridstore.common.manifest.Stripe;
+import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.erasure.ReedSolomon;
+import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.GatewayProperties.ErasureCoding;
+import io.hybridstore.gateway.placement.Placement;
+import io.hybridstore.gateway.write.BlobFanout.PlannedBlob;
+import io.hybridstore.gateway.write.BlobFanout.PutResult;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Plans and writes the two kinds of part: replicated (full copies on distinct nodes) and erasure coded (RS(k, m)
+ * stripes, the shards of a stripe on distinct nodes). Planning only names blobs and nodes, so the intent can list
+ * every blob before any is written; writing encodes one stripe at a time, so memory per request stays bounded by
+ * the stripe size whatever the object size.
+ */
+@Component
+class PartWriter {
+
+    private final Placement placement;
+    private final BlobFanout fanout;
+    private final GatewayProperties properties;
+    private final ReedSolomon codec;
+
+    PartWriter(Placement placement, BlobFanout fanout, GatewayProperties properties) {
+        this.placement = placement;
+        this.fanout = fanout;
+        this.properties = properties;
+        ErasureCoding ec = properties.ec();
+        this.codec = ReedSolomon.create(ec.dataShards(), ec.parityShards());
+    }
+
+    /** A blob's chosen home: shard or replica {@code index} goes to {@code node} as {@code id}. */
+    record Target(NodeInfo node, BlobId id, int index) {
+
+        BlobRef ref() {
+            return new BlobRef(node.id(), id.value());
+        }
+    }
+
+    record ReplicatedPlan(List<Target> targets) {
+    }
+
+    /** One list of targets per stripe; a stripe may have fewer than k + m targets when few nodes are live. */
+    record StripedPlan(long length, List<List<Target>> stripes) {
+
+        List<BlobRef> refs() {
+            return stripes.stream().flatMap(List::stream).map(Target::ref).toList();
+        }
+    }
+
+    record WrittenReplicated(ReplicatedPart part, List<String> nodeUrls, int planned) {
+    }
+
+    record WrittenStriped(ErasureCodedPart part, int chunksWritten, int totalChunks) {
+    }
+
+    ReplicatedPlan planReplicated(String placementKey, String version, String partName) {
+        List<NodeInfo> nodes = placement.choose(placementKey, properties.replicas(), properties.writeQuorum());
+        return new ReplicatedPlan(IntStream.range(0, nodes.size())
+                .mapToObj(i -> new Target(nodes.get(i), BlobId.of(version, partName, i), i))
+                .toList());
+    }
+
+    StripedPlan planStriped(String placementKey, String version, String partName, long length) {
+        ErasureCoding ec = properties.ec();
+        int stripeSize = (int) ec.stripeSize().toBytes();
+        int stripes = (int) Math.max(1, (length + stripeSize - 1) / stripeSize);
+        List<List<Target>> plan = new ArrayList<>(stripes);
+        for (int s = 0; s < stripes; s++) {
+            List<NodeInfo> nodes = placement.choose(placementKey + "#" + s, codec.totalShards(), ec.writeQuorum());
+            String stripePart = stripes == 1 ? partName : partName + "-s" + s;
+            plan.add(IntStream.range(0, nodes.size())
+                    .mapToObj(i -> new Target(nodes.get(i), BlobId.of(version, stripePart, i), i))
+                    .toList());
+        }
+        return new StripedPlan(length, plan);
+    }
+
+    WrittenReplicated writeReplicated(ReplicatedPlan plan, byte[] bytes) {
+        long crc = Checksums.crc32c(bytes);
+        List<PutResult> results = fanout.putAll(plan.targets().stream()
+                .map(t -> new PlannedBlob(t.node(), t.id(), bytes, crc)).toList());
+        List<PutResult> acknowledged = requireQuorum(results, properties.writeQuorum(), properties.replicas());
+        ReplicatedPart part = new ReplicatedPart(bytes.length, Checksums.sha256Hex(bytes), acknowledged.stream()
+                .map(r -> new Replica(r.blob().node().id(), r.blob().id().value(), crc)).toList());
+        return new WrittenReplicated(part, acknowledged.stream().map(r -> r.blob().node().url()).toList(),
+                properties.replicas());
+    }
+
+    WrittenStriped writeStriped(StripedPlan plan, byte[] bytes) {
+        ErasureCoding ec = properties.ec();
+        int stripeSize = (int) ec.stripeSize().toBytes();
+        List<Stripe> stripes = new ArrayList<>(plan.stripes().size());
+        int written = 0;
+        for (int s = 0; s < plan.stripes().size(); s++) {
+            int offset = s * stripeSize;
+            int length = (int) Math.min(stripeSize, bytes.length - (long) offset);
+            byte[][] shards = codec.split(bytes, offset, length).shards();
+            codec.encode(shards);
+            List<Target> targets = plan.stripes().get(s);
+            List<PutResult> results = fanout.putAll(targets.stream()
+                    .map(t -> new PlannedBlob(t.node(), t.id(), shards[t.index()], Checksums.crc32c(shards[t.index()])))
+                    .toList());
+            List<PutResult> acknowledged = requireQuorum(results, ec.writeQuorum(), codec.totalShards());
+            written += acknowledged.size();
+            stripes.add(new Stripe(length, shards[0].length, acknowledged.stream()
+                    .map(r -> new Shard(index(targets, r), r.blob().node().id(), r.blob().id().value(), r.blob().crc32c()))
+                    .toList()));
+        }
+        ErasureCodedPart part = new ErasureCodedPart(ec.dataShards(), ec.parityShards(), bytes.length,
+                Checksums.sha256Hex(bytes), stripes);
+        return new WrittenStriped(part, written, plan.stripes().size() * codec.totalShards());
+    }
+
+    private static int index(List<Target> targets, PutResult result) {
+        return targets.stream().filter(t -> t.id().equals(result.blob().id())).findFirst().orElseThrow().index();
+    }
+
+    /** The acknowledged puts, or a {@link QuorumException} naming every failure when there are too few. */
+    private static List<PutResult> requireQuorum(List<PutResult> results, int quorum, int total) {
+        List<PutResult> acknowledged = results.stream().filter(PutResult::succeeded).toList();
+        if (acknowledged.size() < quorum) {
+            Map<String, String> causes = new LinkedHashMap<>();
+            results.stream().filter(r -> !r.succeeded()).forEach(r -> causes.put(r.blob().node().id(), r.failure()));
+            throw new QuorumException(quorum, acknowledged.size(), total, causes);
+        }
+        return acknowledged;
+    }
+}
