@@ -54,8 +54,9 @@ final class Backends {
         GfKernel kernel;
         try {
             kernel = factory.get().orElse(null);
-        } catch (LinkageError | RuntimeException e) {
-            // NoClassDefFoundError when jdk.incubator.vector is not added; IllegalCallerException et al. for FFM.
+        } catch (LinkageError | IllegalCallerException | IllegalArgumentException | UnsupportedOperationException e) {
+            // NoClassDefFoundError: jdk.incubator.vector not added; IllegalCallerException: native access denied;
+            // IllegalArgumentException: a symbol missing from the library; Unsupported...: no such vector shape.
             return new Loaded(null, e);
         }
         if (kernel == null) {
@@ -99,7 +100,7 @@ final class Backends {
             RuntimeException failure = null;
             try {
                 backend = choose();
-            } catch (RuntimeException e) {
+            } catch (ErasureException | IllegalArgumentException e) {
                 failure = e;
             }
             BACKEND = backend;
