@@ -31,7 +31,7 @@ GATEWAYS=${HS_GATEWAYS:-3}
 HEALERS=${HS_HEALERS:-2}
 ETCD_MEMBERS=${HS_ETCD_MEMBERS:-1}
 JAVA_OPTS_EXTRA=${HS_JAVA_OPTS_EXTRA:-}
-HEALTH_TIMEOUT=${HS_HEALTH_TIMEOUT:-180}
+HEALTH_TIMEOUT=${HS_HEALTH_TIMEOUT:-300}
 STOP_TIMEOUT=${HS_STOP_TIMEOUT:-20}
 
 # Heap caps: 2 cores and a dozen JVMs. The gateway holds a whole object (up to 64 MiB) plus its shards while
@@ -396,19 +396,20 @@ is_healthy() {
     esac
 }
 
-# Waits until every named instance is healthy; on timeout or death prints the log tail and fails.
+# Waits until every named instance is healthy; on timeout or death prints the log tail and fails. Each round checks
+# all pending instances in parallel, so one slow answer does not stall the others.
 await_healthy() {
     local deadline=$((SECONDS + HEALTH_TIMEOUT)) pending=("$@") name
     while ((${#pending[@]} > 0)); do
-        local still=()
+        local still=() checks=()
         for name in "${pending[@]}"; do
-            if ! running_pid "$name" >/dev/null; then
-                fail_with_log "$name" "exited during start-up"
-            elif is_healthy "$name"; then
-                log "$name healthy"
-            else
-                still+=("$name")
-            fi
+            running_pid "$name" >/dev/null || fail_with_log "$name" "exited during start-up"
+            is_healthy "$name" &
+            checks+=("$!")
+        done
+        local i
+        for i in "${!pending[@]}"; do
+            if wait "${checks[$i]}"; then log "${pending[$i]} healthy"; else still+=("${pending[$i]}"); fi
         done
         pending=("${still[@]}")
         ((${#pending[@]} == 0)) && return 0
@@ -446,8 +447,29 @@ instances_of() {
     done
 }
 
+# Starts every instance of the given services and waits until all of them are healthy.
+start_wave() {
+    local names name
+    mapfile -t names < <(instances_of "$@")
+    ((${#names[@]} > 0)) || return 0
+    for name in "${names[@]}"; do start_instance "$name"; done
+    await_healthy "${names[@]}"
+}
+
+# Ports inside the kernel's ephemeral range can be taken at any moment by some outgoing connection's local port.
+warn_ephemeral_ports() {
+    local low high name port
+    read -r low high </proc/sys/net/ipv4/ip_local_port_range || return 0
+    while read -r name; do
+        port=$(port_of "$name")
+        if ((port >= low && port <= high + 1)); then
+            log "warning: $name port $port (or the one above it) is in the ephemeral range $low-$high; it may be taken"
+        fi
+    done < <(all_instances)
+}
+
 cmd_up() {
-    local clean=false build=false name etcd services
+    local clean=false build=false
     while (($# > 0)); do
         case $1 in
             --etcd-members) ETCD_MEMBERS=${2:?--etcd-members needs 1 or 3}; shift 2 ;;
@@ -462,20 +484,15 @@ cmd_up() {
     install_packages
     find_java
     build_jars "$build"
+    warn_ephemeral_ports
     save_cluster_env
 
-    mapfile -t etcd < <(instances_of etcd)
-    for name in "${etcd[@]}"; do start_instance "$name"; done
-    await_healthy "${etcd[@]}"
-
-    mapfile -t services < <(instances_of kafka storage-node healer gateway)
-    for name in "${services[@]}"; do start_instance "$name"; done
-    await_healthy "${services[@]}"
-
-    if ((GATEWAYS > 0)); then
-        start_instance nginx-1
-        await_healthy nginx-1
-    fi
+    # In dependency order: gateways and healers need etcd and the log, and find no nodes until nodes registered.
+    # Waves also keep a dozen JVMs from starting at once on two cores.
+    start_wave etcd
+    start_wave kafka storage-node
+    start_wave healer gateway
+    start_wave nginx
     cmd_status
     echo
     if ((GATEWAYS > 0)); then
@@ -518,24 +535,33 @@ cmd_clean() {
     rm -rf "$RUN_DIR/data" "$RUN_DIR/logs" "$RUN_DIR/pids" "$CLUSTER_ENV"
 }
 
-cmd_status() {
-    local name pid state
-    printf '%-16s %-8s %-6s %s\n' NAME PID PORT STATE
-    while read -r name; do
-        if pid=$(running_pid "$name"); then
-            if [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == T ]]; then
-                state=paused
-            elif is_healthy "$name"; then
-                state=healthy
-            else
-                state=up
-            fi
+status_line() {
+    local name=$1 pid state
+    if pid=$(running_pid "$name"); then
+        if [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == T ]]; then
+            state=paused
+        elif is_healthy "$name"; then
+            state=healthy
         else
-            pid=-
-            state=down
+            state=up
         fi
-        printf '%-16s %-8s %-6s %s\n' "$name" "$pid" "$(port_of "$name")" "$state"
-    done < <(all_instances)
+    else
+        pid=-
+        state=down
+    fi
+    printf '%-16s %-8s %-6s %s\n' "$name" "$pid" "$(port_of "$name")" "$state"
+}
+
+# Health checks run in parallel (a paused or busy service costs its curl timeout); lines print in topology order.
+cmd_status() {
+    local names tmp i
+    mapfile -t names < <(all_instances)
+    tmp=$(mktemp -d)
+    for i in "${!names[@]}"; do status_line "${names[$i]}" >"$tmp/$i" & done
+    wait
+    printf '%-16s %-8s %-6s %s\n' NAME PID PORT STATE
+    for i in "${!names[@]}"; do cat "$tmp/$i"; done
+    rm -rf "$tmp"
 }
 
 require_instance() {
