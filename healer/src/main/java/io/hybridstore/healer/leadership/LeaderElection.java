@@ -5,9 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Election;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.election.CampaignResponse;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * This healer's seat in the etcd leader election. One background thread runs terms: grant a lease, keep it alive,
- * campaign with the healer id as proposal, lead until the lease is lost, give the lease back, start over. A second
- * thread observes the election so every healer can tell who leads.
+ * This healer's seat in the etcd leader election. One background thread runs terms: grant a lease, campaign with the
+ * healer id as proposal, lead while the lease is confirmed, give the lease back, start over. A second thread observes
+ * the election so every healer can tell who leads.
  *
- * <p>Leadership is tied to a locally computed lease deadline rather than to jetcd's keep-alive callbacks alone:
- * jetcd reports an expired lease only after its own deadline check, and a leader cut off from etcd must stop before
- * etcd hands the seat to someone else. The deadline is the time a keep-alive answer arrived plus the TTL it granted,
- * minus a safety margin, so this side always gives up first.
+ * <p>Leadership is only as good as the lease's local deadline ({@link HeldLease}): a leader cut off from etcd stops
+ * acting when its last confirmed renewal runs out, which is always before etcd lets another healer win.
  */
 public final class LeaderElection implements LeaderGate, AutoCloseable {
 
@@ -47,9 +42,8 @@ public final class LeaderElection implements LeaderGate, AutoCloseable {
     private final Clock clock;
 
     private volatile boolean running;
-    private volatile boolean leading;
-    private volatile long currentLease;
-    private volatile Instant leaseValidUntil = Instant.MIN;
+    /** The lease of the current leadership term; null while not leading. */
+    private volatile HeldLease term;
     private volatile Instant leaderSince;
     private final LeaderObserver observer;
     private Thread campaigner;
@@ -77,7 +71,8 @@ public final class LeaderElection implements LeaderGate, AutoCloseable {
 
     @Override
     public boolean isLeader() {
-        return leading && clock.instant().isBefore(leaseValidUntil);
+        HeldLease current = term;
+        return current != null && current.alive();
     }
 
     /** The id of the healer currently leading, as far as this healer knows; empty during an election. */
@@ -109,9 +104,9 @@ public final class LeaderElection implements LeaderGate, AutoCloseable {
             running = false;
             thread = campaigner;
         }
-        leading = false;
+        term = null;
         observer.close();
-        thread.interrupt();
+        // No interrupt: the loop notices `running` within one poll and must still be able to revoke the lease.
         try {
             thread.join(requestTimeout.plus(requestTimeout).toMillis());
         } catch (InterruptedException e) {
@@ -147,116 +142,61 @@ public final class LeaderElection implements LeaderGate, AutoCloseable {
 
     /** One lease, one campaign, at most one period of leadership. Always gives the lease back on the way out. */
     private void serveOneTerm() throws InterruptedException, ExecutionException, TimeoutException {
-        Instant asked = clock.instant();
-        var grant = leases.grant(leaseTtl.toSeconds()).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        long leaseId = grant.getID();
-        currentLease = leaseId;
-        extendDeadline(leaseId, asked, grant.getTTL());
-        var lost = new CompletableFuture<String>();
-        try (CloseableClient keepAlive = leases.keepAlive(leaseId, keepAliveObserver(leaseId, lost))) {
-            var campaign = election.campaign(electionName, leaseId, bytes(candidateId));
-            if (!awaitElected(campaign, lost)) {
+        HeldLease lease = HeldLease.grant(leases, leaseTtl, requestTimeout, clock);
+        try {
+            var campaign = election.campaign(electionName, lease.id(), bytes(candidateId));
+            if (!awaitElected(campaign, lease)) {
                 return;
             }
             leaderSince = clock.instant();
-            leading = true;
-            log.info("healer {}: became leader (lease {}, ttl {}s)", candidateId, Long.toHexString(leaseId),
+            term = lease;
+            log.info("healer {}: became leader (lease {}, ttl {}s)", candidateId, Long.toHexString(lease.id()),
                     leaseTtl.toSeconds());
-            String reason = awaitLeaseLoss(lost);
-            leading = false;
+            String reason = holdUntilLost(lease);
+            term = null;
             if (running) {
                 log.warn("healer {}: lost leadership: {}; stopped acting, campaigning again", candidateId, reason);
             } else {
                 log.info("healer {}: stepping down: shutting down", candidateId);
             }
         } finally {
-            leading = false;
-            giveBack(leaseId);
+            term = null;
+            lease.revoke(requestTimeout);
         }
     }
 
-    private boolean awaitElected(CompletableFuture<CampaignResponse> campaign, CompletableFuture<String> lost)
+    /** A follower waits here until every earlier candidate's key is gone, renewing its own lease meanwhile. */
+    private boolean awaitElected(CompletableFuture<CampaignResponse> campaign, HeldLease lease)
             throws InterruptedException, ExecutionException {
         while (running) {
-            if (lost.isDone() || !leaseAlive()) {
+            lease.renewIfDue();
+            if (!lease.alive()) {
                 log.warn("healer {}: lease lost while campaigning ({}); starting over", candidateId,
-                        lost.getNow("keep-alive deadline passed"));
+                        lease.lost().orElse("?"));
                 campaign.cancel(true);
                 return false;
             }
             try {
                 campaign.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                return leaseAlive();
+                return lease.alive();
             } catch (TimeoutException stillWaiting) {
-                // a follower waits here until the leader's key disappears
+                // next poll
             }
         }
         campaign.cancel(true);
         return false;
     }
 
-    private String awaitLeaseLoss(CompletableFuture<String> lost) throws InterruptedException, ExecutionException {
+    private String holdUntilLost(HeldLease lease) throws InterruptedException {
         while (running) {
-            if (!leaseAlive()) {
-                return "no keep-alive answer before the lease deadline";
+            lease.renewIfDue();
+            Optional<String> lost = lease.lost();
+            if (lost.isPresent()) {
+                return lost.get();
             }
-            try {
-                return lost.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException stillLeading) {
-                // checked again on the next poll
-            }
+            Thread.sleep(POLL);
         }
         return "shutting down";
-    }
-
-    private StreamObserver<LeaseKeepAliveResponse> keepAliveObserver(long leaseId, CompletableFuture<String> lost) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse response) {
-                // There is no request timestamp in a keep-alive answer; the margin in extendDeadline covers that.
-                extendDeadline(leaseId, clock.instant(), response.getTTL());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                lost.complete("keep-alive failed: " + rootMessage(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                lost.complete("lease expired");
-            }
-        };
-    }
-
-    private void extendDeadline(long leaseId, Instant from, long ttlSeconds) {
-        if (leaseId != currentLease || ttlSeconds <= 0) {
-            return;
-        }
-        Duration ttl = Duration.ofSeconds(ttlSeconds);
-        Duration margin = ttl.dividedBy(5).compareTo(Duration.ofSeconds(1)) < 0 ? ttl.dividedBy(5) : Duration.ofSeconds(1);
-        leaseValidUntil = from.plus(ttl).minus(margin);
-    }
-
-    private boolean leaseAlive() {
-        return clock.instant().isBefore(leaseValidUntil);
-    }
-
-    /**
-     * Revoking deletes our candidate key at once: a clean shutdown hands over immediately, and a campaign we gave up
-     * on cannot win later with a stale lease. When etcd is unreachable this fails and the lease simply expires.
-     */
-    private void giveBack(long leaseId) {
-        currentLease = 0;
-        leaseValidUntil = Instant.MIN;
-        try {
-            leases.revoke(leaseId).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("healer {}: could not revoke lease {} ({}); it will expire", candidateId,
-                    Long.toHexString(leaseId), rootMessage(e));
-        }
     }
 
     static ByteSequence bytes(String s) {
