@@ -17,14 +17,14 @@ trap 'rm -f "$results"' EXIT
 awk -F, '
     function unquote(s) { gsub(/"/, "", s); return s }
     function bytes(size) { return size == "4KiB" ? 4096 : size == "64KiB" ? 65536 : 1048576 }
+    { sub(/\r$/, "") }
     NR == 1 { for (i = 1; i <= NF; i++) column[unquote($i)] = i; next }
     {
-        split(unquote($column["Benchmark"]), name, ".")
-        op = name[length(name)]
+        op = unquote($column["Benchmark"]); sub(/.*\./, "", op)
         coder = unquote($column["Param: coder"]); shape = unquote($column["Param: shape"])
         size = unquote($column["Param: shardSize"])
         split(shape, km, "x")
-        row = sprintf("%-13s RS(%s,%s) %6s", op, km[1], km[2], size)
+        row = sprintf("%-13s %-9s %6s", op, "RS(" km[1] "," km[2] ")", size)
         if (!(row in seen)) { seen[row] = 1; rows[++nrows] = row }
         if (!(coder in known)) { known[coder] = 1; coders[++ncoders] = coder }
         mbs[row, coder] = unquote($column["Score"]) * km[1] * bytes(size) / 1e6
