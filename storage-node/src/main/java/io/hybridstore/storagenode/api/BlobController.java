@@ -81,6 +81,10 @@ class BlobController {
                 .orElseGet(() -> ResponseEntity.notFound().build());
     }
 
+    /**
+     * Needs no registration, unlike a put: a delete only removes data, and a gateway's cleanup or a healer's garbage
+     * collection must be able to finish on a node that has just lost its lease.
+     */
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
         store.delete(new BlobId(id));

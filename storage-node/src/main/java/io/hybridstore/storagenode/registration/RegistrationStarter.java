@@ -10,6 +10,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.Locale;
+
 /**
  * Starts registration once the web server is up: only then is the port known when {@code server.port=0}, and a
  * node must not be advertised before it can answer.
@@ -38,7 +40,8 @@ final class RegistrationStarter {
         NodeInfo info = new NodeInfo(node.nodeId(), url.build().toUriString());
         log.info("Storage node {} listening on port {} (advertised {}), data dir {}, durability {}, queue {} blobs /"
                         + " {}, {} I/O workers, registration {}", node.nodeId(), port, info.url(),
-                node.dataDir().toAbsolutePath().normalize(), node.durability(), node.queueCapacity(),
+                node.dataDir().toAbsolutePath().normalize(), node.durability().name().toLowerCase(Locale.ROOT),
+                node.queueCapacity(),
                 node.queueMaxBytes(), node.ioWorkers(), node.registration().enabled() ? "etcd" : "disabled (standalone)");
         etcd.ifAvailable(registration -> registration.start(info, json.writeValueAsBytes(info)));
     }

@@ -76,12 +76,12 @@ final class IoWorker implements Runnable {
             fail(batch, "the data directory failed earlier: " + health.failure());
             return;
         }
-        Segment segment = null;
+        Segment segment = active.segment();
         try {
-            if (active.segment().size() >= config.segmentSize()) {
+            if (segment.size() >= config.segmentSize()) {
                 roll();
+                segment = active.segment();
             }
-            segment = active.segment();
             List<ByteBuffer> buffers = new ArrayList<>(batch.size() * 2);
             List<Placed> placed = new ArrayList<>(batch.size());
             long offset = segment.size();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The store's counters, kept both for {@code /info} and as Micrometer meters for {@code /actuator/prometheus}. */
@@ -43,7 +44,7 @@ final class StoreMetrics {
         try {
             action.run();
         } finally {
-            fsyncTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            fsyncTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             fsyncs.increment();
         }
     }
