@@ -313,7 +313,7 @@ running_pid() {
     [[ -f $file ]] || return 1
     pid=$(<"$file")
     [[ $pid =~ ^[0-9]+$ ]] && [[ -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$(data_dir "$1")" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$(data_dir "$1")" || return 1
     echo "$pid"
 }
 
@@ -554,11 +554,15 @@ status_line() {
 
 # Health checks run in parallel (a paused or busy service costs its curl timeout); lines print in topology order.
 cmd_status() {
-    local names tmp i
+    local names tmp i checks=()
     mapfile -t names < <(all_instances)
     tmp=$(mktemp -d)
-    for i in "${!names[@]}"; do status_line "${names[$i]}" >"$tmp/$i" & done
-    wait
+    for i in "${!names[@]}"; do
+        status_line "${names[$i]}" >"$tmp/$i" &
+        checks+=("$!")
+    done
+    # Only these pids: a bare `wait` would also wait for the services `up` just started from this shell.
+    wait "${checks[@]}"
     printf '%-16s %-8s %-6s %s\n' NAME PID PORT STATE
     for i in "${!names[@]}"; do cat "$tmp/$i"; done
     rm -rf "$tmp"
