@@ -131,9 +131,21 @@ class BlobController {
         }
     }
 
-    /** Reads at most one byte more than allowed, so a body without (or lying in) Content-Length is still bounded. */
+    /**
+     * Reads the body into one array of its declared length when there is one; otherwise (chunked) reads at most one
+     * byte more than allowed, so a body is bounded whatever its headers say.
+     */
     private byte[] readBody(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
         try (InputStream in = request.getInputStream()) {
+            if (declared >= 0) {
+                byte[] data = new byte[(int) declared];
+                int read = in.readNBytes(data, 0, data.length);
+                if (read < data.length) {
+                    throw new BadRequestException("body ended after " + read + " of " + declared + " declared bytes");
+                }
+                return data;
+            }
             byte[] data = in.readNBytes((int) maxBlobSize + 1);
             if (data.length > maxBlobSize) {
                 throw new BlobTooLargeException(maxBlobSize);

@@ -140,6 +140,23 @@ class BlobApiTest {
         assertThat(send("PUT", "/blobs/just-fits", new byte[1024]).statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void chunkedBodyWithoutContentLengthIsBoundedToo() throws Exception {
+        HttpResponse<String> tooBig = sendChunked("/blobs/chunked-big", new byte[1025]);
+        HttpResponse<String> small = sendChunked("/blobs/chunked-small", bytes("small"));
+
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(small.statusCode()).isEqualTo(201);
+        assertThat(client.get(node, new BlobId("chunked-small"), OptionalLong.of(Checksums.crc32c(bytes("small")))))
+                .isPresent();
+    }
+
+    private static HttpResponse<String> sendChunked(String path, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(node.url() + path))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
             "GET, ..%2F..%2Fetc%2Fpasswd",
