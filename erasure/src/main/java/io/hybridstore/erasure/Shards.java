@@ -11,14 +11,16 @@ final class Shards {
 
     static MemorySegment[] of(byte[][] shards, int total, int offset, int length) {
         checkCount(shards.length, total);
+        for (int i = 0; i < total; i++) {
+            if (shards[i] == null) {
+                throw new IllegalArgumentException("shard " + i + " is null");
+            }
+        }
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or length " + length);
         }
         MemorySegment[] segments = new MemorySegment[total];
         for (int i = 0; i < total; i++) {
-            if (shards[i] == null) {
-                throw new IllegalArgumentException("shard " + i + " is null");
-            }
             if ((long) offset + length > shards[i].length) {
                 throw new ShardSizeMismatchException(i, (long) offset + length, shards[i].length);
             }

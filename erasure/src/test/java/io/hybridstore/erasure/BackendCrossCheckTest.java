@@ -1,10 +1,15 @@
 package io.hybridstore.erasure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,16 +32,41 @@ class BackendCrossCheckTest {
                 random.nextBytes(input);
             }
             byte[][] expected = run(scalar.compile(matrix, rows, cols), inputs, offset, length, rows, false);
-            for (Backend backend : TestShards.availableBackends()) {
-                ShardMultiplier multiplier = Backends.kernel(backend).compile(matrix, rows, cols);
+            for (GfKernel kernel : kernels()) {
+                ShardMultiplier multiplier = kernel.compile(matrix, rows, cols);
                 for (boolean nativeMemory : new boolean[] {false, true}) {
                     assertThat(run(multiplier, inputs, offset, length, rows, nativeMemory))
-                            .as("%s, %dx%d, %d bytes at %d, native %s", backend, rows, cols, length, offset,
+                            .as("%s, %dx%d, %d bytes at %d, native %s", kernel.description(), rows, cols, length, offset,
                                     nativeMemory)
                             .isDeepEqualTo(expected);
                 }
             }
         }
+    }
+
+    @Test
+    void vectorBackendSwitchesToTheVectorLoopsOnceCompiledAndStillAgrees() throws InterruptedException {
+        assumeTrue(Backend.VECTOR.isAvailable());
+        WarmingVectorKernel kernel = (WarmingVectorKernel) Backends.kernel(Backend.VECTOR);
+        assertThat(kernel.awaitWarmUp(Duration.ofSeconds(120))).isTrue();
+        assertThat(kernel.usesVectorLoops()).isTrue();
+        byte[] matrix = GfMatrix.cauchyEncoding(10, 4);
+        byte[] parity = Arrays.copyOfRange(matrix, 100, 140);
+        byte[][] inputs = TestShards.randomStripe(new Random(3), 10, 0, 100_003);
+        assertThat(run(kernel.compile(parity, 4, 10), inputs, 0, 100_003, 4, false))
+                .isDeepEqualTo(run(new ScalarKernel().compile(parity, 4, 10), inputs, 0, 100_003, 4, false));
+    }
+
+    /** The vector loops directly as well as behind the warm-up switch, which may still be on the scalar path. */
+    private static List<GfKernel> kernels() {
+        List<GfKernel> kernels = new ArrayList<>();
+        for (Backend backend : TestShards.availableBackends()) {
+            kernels.add(Backends.kernel(backend));
+            if (backend == Backend.VECTOR) {
+                kernels.add(new VectorKernel());
+            }
+        }
+        return kernels;
     }
 
     private static byte[][] run(ShardMultiplier multiplier, byte[][] inputs, int offset, int length, int rows,
