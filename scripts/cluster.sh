@@ -5,6 +5,7 @@
 #
 #   scripts/cluster.sh up [--etcd-members 1|3] [--clean] [--build]
 #   scripts/cluster.sh down | clean | status | build
+#   scripts/cluster.sh deps      (installs what the cluster needs; prints the JAVA_HOME of a Java 25)
 #   scripts/cluster.sh start|stop|kill|restart|pause|resume NAME    (NAME e.g. storage-node-2, gateway-1, etcd-1)
 #   scripts/cluster.sh logs NAME
 #
@@ -157,8 +158,8 @@ install_packages() {
         command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
         sudo=(sudo)
     fi
-    "${sudo[@]}" apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+    "${sudo[@]}" apt-get update >&2
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2
 }
 
 nginx_binary() {
@@ -391,7 +392,10 @@ is_healthy() {
     case $(service_of "$name") in
         etcd) ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$port" --command-timeout=2s endpoint health \
             >/dev/null 2>&1 ;;
-        kafka) port_in_use "$port" ;;
+        # The port opens before the broker serves requests; its own "started" line, after the last start marker,
+        # is the earliest moment clients get answers.
+        kafka) port_in_use "$port" && awk '/^=== .* starting /{started = 0} /Kafka Server started/{started = 1}
+            END {exit !started}' "$(log_file "$name")" ;;
         *) curl -fs -o /dev/null -m 2 "http://127.0.0.1:$port/health" ;;
     esac
 }
@@ -583,7 +587,7 @@ cmd_start() {
 }
 
 usage() {
-    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -595,6 +599,7 @@ main() {
         clean) cmd_clean ;;
         status) cmd_status ;;
         build) install_packages; find_java; build_jars true ;;
+        deps) install_packages; find_java; echo "$JAVA_HOME" ;;
         start) cmd_start "${1:-}" ;;
         stop) require_instance "${1:-}"; stop_instances "$1" ;;
         restart) require_instance "${1:-}"; stop_instances "$1"; cmd_start "$1" ;;

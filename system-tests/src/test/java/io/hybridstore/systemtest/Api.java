@@ -1,0 +1,92 @@
+package io.hybridstore.systemtest;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A plain HTTP client of the public API, as any user's would be. */
+final class Api {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Api(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    record Response(int status, byte[] body) {
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    Response write(String key, String strategy, String json) {
+        return post("/write?key=" + encode(key) + "&strategy=" + strategy, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Response read(String key) {
+        return get("/read/" + encodePath(key));
+    }
+
+    Response delete(String key) {
+        return send(HttpRequest.newBuilder(uri("/delete/" + encodePath(key))).DELETE());
+    }
+
+    Response get(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    }
+
+    Response post(String pathAndQuery, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String pathAndQuery) {
+        return URI.create(baseUrl + pathAndQuery);
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Percent-encodes each path segment, keeping the '/' between them, as the API reads keys with slashes. */
+    static String encodePath(String key) {
+        String[] segments = key.split("/", -1);
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; i < segments.length; i++) {
+            path.append(i == 0 ? "" : "/").append(encode(segments[i]));
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,112 @@
+package io.hybridstore.systemtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real local cluster, started once per test JVM with {@code scripts/cluster.sh} in its own run directory and
+ * on ports offset by 10000, so the tests never touch a developer's cluster on :8000. Stopped when the JVM exits,
+ * unless {@code HS_TEST_KEEP_CLUSTER=1} asks to keep it for a look at its logs.
+ */
+final class LocalCluster {
+
+    static final int PORT_OFFSET = 10_000;
+    /** The gateways' body limit in the test cluster: small enough that the 413 test sends little. */
+    static final int MAX_BODY_BYTES = 9 * 1024 * 1024;
+    private static LocalCluster instance;
+    private static IllegalStateException startFailure;
+
+    private final Path repo;
+    private final Path runDir;
+
+    private LocalCluster(Path repo) {
+        this.repo = repo;
+        this.runDir = repo.resolve("system-tests/target/cluster");
+    }
+
+    /**
+     * The running cluster. A cluster that failed to start is not tried again by every test class: they all fail
+     * with the first cause, and its logs stay in the run directory.
+     */
+    static synchronized LocalCluster get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the local cluster failed to start earlier", startFailure);
+        }
+        if (instance == null) {
+            LocalCluster cluster = new LocalCluster(Path.of(System.getProperty("hybridstore.repo", "..")).toAbsolutePath().normalize());
+            if (!"1".equals(System.getenv("HS_TEST_KEEP_CLUSTER"))) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.script(Duration.ofMinutes(2), "down")));
+            }
+            try {
+                cluster.script(Duration.ofMinutes(8), "up", "--clean");
+            } catch (IllegalStateException e) {
+                startFailure = e;
+                throw e;
+            }
+            instance = cluster;
+        }
+        return instance;
+    }
+
+    String gatewayUrl() {
+        return "http://127.0.0.1:" + (8000 + PORT_OFFSET);
+    }
+
+    String storageNodeUrl(int n) {
+        return "http://127.0.0.1:" + (8000 + n + PORT_OFFSET);
+    }
+
+    Path dataDir(String service) {
+        return runDir.resolve("data").resolve(service);
+    }
+
+    /** SIGKILL, as a crash or a pulled plug would; the process gets no chance to clean up. */
+    void kill(String service) {
+        script(Duration.ofMinutes(1), "kill", service);
+    }
+
+    /** Starts a stopped or killed process again with the command line {@code up} gave it, and waits until healthy. */
+    void start(String service) {
+        script(Duration.ofMinutes(3), "start", service);
+    }
+
+    private void script(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("scripts/cluster.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of(
+                "HS_RUN_DIR", runDir.toString(),
+                "HS_PORT_OFFSET", Integer.toString(PORT_OFFSET),
+                "HYBRIDSTORE_GATEWAY_MAX_BODY_SIZE", MAX_BODY_BYTES + "B"));
+        try {
+            Files.createDirectories(runDir);
+            Path output = runDir.resolve("cluster-sh.out");
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " did not finish within " + timeout);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " failed with exit code "
+                        + process.exitValue() + ":\n" + tail(output));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run cluster.sh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running cluster.sh", e);
+        }
+    }
+
+    private static String tail(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}
