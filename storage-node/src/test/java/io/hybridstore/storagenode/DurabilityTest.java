@@ -6,11 +6,11 @@ import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.Await;
+import io.hybridstore.storagenode.testsupport.ChildNode;
 import io.hybridstore.storagenode.testsupport.FreePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -44,9 +44,7 @@ class DurabilityTest {
         NodeInfo node = new NodeInfo(NODE_ID, "http://127.0.0.1:" + port);
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
 
-        Process first = launch(port, "first.log");
-        try {
-            awaitHealthy(node, first);
+        try (ChildNode first = ChildNode.start(NODE_ID, port, dir.resolve("data"), dir.resolve("first.log"), 0)) {
             AtomicBoolean stop = new AtomicBoolean();
             try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int w = 0; w < WRITERS; w++) {
@@ -55,22 +53,16 @@ class DurabilityTest {
                 }
                 Await.until(Duration.ofSeconds(60), ACKS_BEFORE_KILL + " acknowledgements",
                         () -> acknowledged.size() >= ACKS_BEFORE_KILL);
-                first.destroyForcibly();
+                first.kill();
                 stop.set(true);
             }
-        } finally {
-            first.destroyForcibly().waitFor();
         }
 
-        Process second = launch(port, "second.log");
-        try {
-            awaitHealthy(node, second);
+        try (ChildNode second = ChildNode.start(NODE_ID, port, dir.resolve("data"), dir.resolve("second.log"), 0)) {
             assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
             acknowledged.forEach((id, crc) -> assertThat(client.get(node, new BlobId(id), OptionalLong.of(crc)))
                     .as("acknowledged blob %s", id).isPresent());
             assertThat(client.info(node).blobCount()).isGreaterThanOrEqualTo(acknowledged.size());
-        } finally {
-            second.destroyForcibly().waitFor();
         }
     }
 
@@ -88,30 +80,5 @@ class DurabilityTest {
             }
             acknowledged.put(id, crc);
         }
-    }
-
-    private Process launch(int port, String logName) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                StorageNodeApplication.class.getName(),
-                "--server.port=" + port,
-                "--spring.main.banner-mode=off",
-                "--hybridstore.storage-node.node-id=" + NODE_ID,
-                "--hybridstore.storage-node.data-dir=" + dir.resolve("data"),
-                "--hybridstore.storage-node.durability=sync",
-                "--hybridstore.storage-node.registration.enabled=false")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(logName).toFile())
-                .start();
-    }
-
-    private void awaitHealthy(NodeInfo node, Process process) throws InterruptedException {
-        Await.until(Duration.ofSeconds(120), "the node answers /health", () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("storage node exited with " + process.exitValue());
-            }
-            return client.isHealthy(node);
-        });
     }
 }
