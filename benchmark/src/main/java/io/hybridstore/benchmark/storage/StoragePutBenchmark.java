@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,7 @@ public final class StoragePutBenchmark {
         int writers = Integer.parseInt(options.getOrDefault("writers", "64"));
         long warmupMillis = Long.parseLong(options.getOrDefault("warmup-seconds", "5")) * 1000;
         long durationMillis = Long.parseLong(options.getOrDefault("seconds", "15")) * 1000;
-        int[] sizes = java.util.Arrays.stream(options.getOrDefault("sizes", "4096,262144").split(","))
+        int[] sizes = Arrays.stream(options.getOrDefault("sizes", "4096,262144").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no storage-node jar at " + jar.toAbsolutePath()

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
@@ -153,7 +155,7 @@ class BlobApiTest {
 
     private static HttpResponse<String> sendChunked(String path, byte[] body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(node.url() + path))
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -293,7 +295,7 @@ class BlobApiTest {
             for (Path segment : files.filter(p -> p.toString().endsWith(".log")).toList()) {
                 byte[] file = Files.readAllBytes(segment);
                 for (int i = 0; i + content.length <= file.length; i++) {
-                    if (java.util.Arrays.equals(file, i, i + content.length, content, 0, content.length)) {
+                    if (Arrays.equals(file, i, i + content.length, content, 0, content.length)) {
                         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
                             channel.write(ByteBuffer.wrap(new byte[] {(byte) ~file[i]}), i);
                         }
