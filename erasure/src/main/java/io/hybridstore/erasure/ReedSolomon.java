@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -23,6 +24,7 @@ public final class ReedSolomon {
 
     public static final int MAX_TOTAL_SHARDS = 256;
 
+    /** Coders are immutable and their decode caches are worth sharing, so one per shape and backend serves all. */
     private static final ConcurrentMap<Shape, ReedSolomon> INSTANCES = new ConcurrentHashMap<>();
 
     private final int k;
@@ -76,6 +78,17 @@ public final class ReedSolomon {
 
     public Backend backend() {
         return backend;
+    }
+
+    /**
+     * Blocks until this coder runs its fastest code: the vector backend serves calls on the scalar path for the
+     * first seconds after start-up, until the JIT has compiled its loops. For readiness probes and benchmarks;
+     * coding is correct either way.
+     *
+     * @return false if still warming up after {@code timeout}
+     */
+    public boolean awaitCompiled(Duration timeout) throws InterruptedException {
+        return !(codec.kernel() instanceof WarmingVectorKernel warming) || warming.awaitWarmUp(timeout);
     }
 
     /** Computes the m parity shards from the k data shards, overwriting whatever the parity shards held. */

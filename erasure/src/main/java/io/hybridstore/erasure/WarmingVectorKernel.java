@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class WarmingVectorKernel implements GfKernel {
 
-    private static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
+    /** Wall time, generous because a loaded machine starves both this thread and the JIT compiler threads. */
+    private static final Duration MAX_WARM_UP = Duration.ofMinutes(3);
     private static final int LENGTH = 16 * 1024;
     private static final System.Logger LOG = System.getLogger(ReedSolomon.class.getName());
 

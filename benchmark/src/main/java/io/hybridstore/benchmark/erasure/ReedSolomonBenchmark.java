@@ -4,6 +4,7 @@ import io.hybridstore.erasure.Backend;
 import io.hybridstore.erasure.ReedSolomon;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ public class ReedSolomonBenchmark {
     private Codec codec;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws InterruptedException {
         String[] km = shape.split("x");
         int k = Integer.parseInt(km[0]);
         int m = Integer.parseInt(km[1]);
@@ -59,7 +60,7 @@ public class ReedSolomonBenchmark {
             random.nextBytes(shards[i]);
         }
         codec = switch (coder) {
-            case "vector" -> new Ours(ReedSolomon.create(k, m, Backend.VECTOR), shards);
+            case "vector" -> new Ours(compiled(ReedSolomon.create(k, m, Backend.VECTOR)), shards);
             case "scalar" -> new Ours(ReedSolomon.create(k, m, Backend.SCALAR), shards);
             case "native" -> new Ours(ReedSolomon.create(k, m, Backend.NATIVE), shards);
             case "native-offheap" -> new OursOffHeap(ReedSolomon.create(k, m, Backend.NATIVE), shards);
@@ -68,6 +69,14 @@ public class ReedSolomonBenchmark {
             default -> throw new IllegalArgumentException(coder);
         };
         codec.encode();
+    }
+
+    /** Steady state only: on a busy machine the vector loops' JIT warm-up outlasts JMH's warm-up iterations. */
+    private static ReedSolomon compiled(ReedSolomon rs) throws InterruptedException {
+        if (!rs.awaitCompiled(Duration.ofMinutes(5))) {
+            throw new IllegalStateException("vector kernel still not compiled");
+        }
+        return rs;
     }
 
     @TearDown(Level.Trial)
