@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalCluster {
 
-    static final int PORT_OFFSET = 10_000;
+    /** HS_TEST_PORT_OFFSET lets two test runs share a machine; keep every port below 32768 (ephemeral range). */
+    static final int PORT_OFFSET = Integer.parseInt(System.getenv().getOrDefault("HS_TEST_PORT_OFFSET", "10000"));
     /** The gateways' body limit in the test cluster: small enough that the 413 test sends little. */
     static final int MAX_BODY_BYTES = 9 * 1024 * 1024;
     private static LocalCluster instance;
@@ -27,7 +28,7 @@ final class LocalCluster {
 
     private LocalCluster(Path repo) {
         this.repo = repo;
-        this.runDir = repo.resolve("system-tests/target/cluster");
+        this.runDir = repo.resolve("system-tests/target/cluster" + (PORT_OFFSET == 10_000 ? "" : "-" + PORT_OFFSET));
     }
 
     /**
@@ -83,7 +84,12 @@ final class LocalCluster {
         builder.environment().putAll(Map.of(
                 "HS_RUN_DIR", runDir.toString(),
                 "HS_PORT_OFFSET", Integer.toString(PORT_OFFSET),
-                "HYBRIDSTORE_GATEWAY_MAX_BODY_SIZE", MAX_BODY_BYTES + "B"));
+                "HYBRIDSTORE_GATEWAY_MAX_BODY_SIZE", MAX_BODY_BYTES + "B",
+                // The healers converge in seconds here; production defaults are minutes (README, "### healer").
+                "HYBRIDSTORE_HEALER_REPAIR_SCANINTERVAL", "2s",
+                "HYBRIDSTORE_HEALER_REPAIR_NODEGRACE", "10s",
+                "HYBRIDSTORE_HEALER_ROLLBACK_ZOMBIETIMEOUT", "10s",
+                "HYBRIDSTORE_HEALER_GC_GRACE", "20s"));
         try {
             Files.createDirectories(runDir);
             Path output = runDir.resolve("cluster-sh.out");

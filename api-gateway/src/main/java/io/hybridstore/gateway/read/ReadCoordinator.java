@@ -25,34 +25,63 @@ import java.util.concurrent.CompletionException;
 public class ReadCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(ReadCoordinator.class);
+    private static final int MAX_ATTEMPTS = 5;
 
     private final ManifestStore manifests;
     private final PartReader parts;
     private final Counter degradedReads;
+    private final RepairHints repairHints;
 
-    ReadCoordinator(ManifestStore manifests, PartReader parts, MeterRegistry meters) {
+    ReadCoordinator(ManifestStore manifests, PartReader parts, MeterRegistry meters, RepairHints repairHints) {
         this.manifests = manifests;
         this.parts = parts;
+        this.repairHints = repairHints;
         this.degradedReads = Counter.builder("hybridstore.gateway.degraded.reads")
                 .description("Reads that found a missing or corrupt blob and read around it")
                 .register(meters);
     }
 
+    /**
+     * Reads the committed version. A concurrent overwrite may delete the blobs of the version this read started
+     * with; then the manifest is read again and the read retried on the newer version, so a reader sees the old
+     * value or the new one, never an error that only a race produced.
+     */
     public StoredObject read(String key) {
-        Manifest manifest = manifests.get(key).map(VersionedManifest::manifest)
-                .orElseThrow(() -> new ObjectNotFoundException(key));
-        List<String> bad = new ArrayList<>();
-        byte[] value = switch (manifest.strategy()) {
+        Manifest manifest = current(key);
+        for (int attempt = 1; ; attempt++) {
+            List<String> bad = new ArrayList<>();
+            try {
+                byte[] value = readParts(manifest, bad);
+                if (!bad.isEmpty() && current(key).version().equals(manifest.version())) {
+                    reportDegraded(manifest, bad);
+                }
+                return new StoredObject(manifest, value);
+            } catch (ObjectUnavailableException e) {
+                Manifest now = current(key);
+                if (now.version().equals(manifest.version()) || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                manifest = now;
+            }
+        }
+    }
+
+    private Manifest current(String key) {
+        return manifests.get(key).map(VersionedManifest::manifest).orElseThrow(() -> new ObjectNotFoundException(key));
+    }
+
+    private byte[] readParts(Manifest manifest, List<String> bad) {
+        return switch (manifest.strategy()) {
             case REPLICATION -> collect(parts.readReplicated(manifest.replicated()), bad);
             case EC -> collect(parts.readStriped(manifest.erasureCoded()), bad);
             case FIELD_HYBRID -> readHybrid(manifest, bad);
         };
-        if (!bad.isEmpty()) {
-            degradedReads.increment();
-            log.warn("Degraded read of '{}' version {}: read around missing or corrupt blobs {}", manifest.key(),
-                    manifest.version(), bad);
-        }
-        return new StoredObject(manifest, value);
+    }
+
+    private void reportDegraded(Manifest manifest, List<String> bad) {
+        degradedReads.increment();
+        log.warn("Degraded read of '{}' version {}: read around missing or corrupt blobs {}", manifest.key(),
+                manifest.version(), bad);
     }
 
     private byte[] readHybrid(Manifest manifest, List<String> bad) {
