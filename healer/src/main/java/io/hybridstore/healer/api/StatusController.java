@@ -1,32 +1,74 @@
 package io.hybridstore.healer.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.hybridstore.healer.HealerProperties;
 import io.hybridstore.healer.leadership.LeaderElection;
 import io.hybridstore.healer.leadership.LeadershipStatus;
+import io.hybridstore.healer.pass.PassScheduler;
+import io.hybridstore.healer.status.HealerStats;
+import io.hybridstore.healer.status.StatsView;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 @RestController
 class StatusController {
 
     private final LeaderElection election;
     private final HealerProperties properties;
+    private final HealerStats stats;
+    private final PassScheduler passes;
 
-    StatusController(LeaderElection election, HealerProperties properties) {
+    StatusController(LeaderElection election, HealerProperties properties, HealerStats stats, PassScheduler passes) {
         this.election = election;
         this.properties = properties;
+        this.stats = stats;
+        this.passes = passes;
     }
 
     @GetMapping("/status")
-    LeadershipStatus status() {
-        return election.status();
+    Status status() {
+        return new Status(election.status(), stats.view());
+    }
+
+    /**
+     * Runs a full pass (hints, repair scan, garbage collection) on the leader and answers when one that started after
+     * this request has finished; 409 on a follower, naming the leader; 504 when it takes longer than {@code wait}.
+     */
+    @PostMapping("/scan")
+    ResponseEntity<?> scan(@RequestParam(defaultValue = "PT2M") Duration wait) throws InterruptedException {
+        if (!election.isLeader()) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "not_leader",
+                    "detail", "ask the leader: " + election.leaderId().orElse("unknown")));
+        }
+        try {
+            return ResponseEntity.ok(passes.requestPass().get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(Map.of("error", "timeout",
+                    "detail", "no full pass finished within " + wait));
+        } catch (ExecutionException e) {
+            return ResponseEntity.internalServerError().body(Map.of("error", "pass_failed",
+                    "detail", String.valueOf(e.getCause())));
+        }
     }
 
     /** Liveness only: a healer that cannot reach etcd is still healthy, it just does not lead. */
     @GetMapping("/health")
     Health health() {
         return new Health("healthy", "healer", properties.id());
+    }
+
+    record Status(@JsonUnwrapped LeadershipStatus leadership, @JsonUnwrapped StatsView stats) {
     }
 
     record Health(String status, String service, @JsonProperty("healer_id") String healerId) {

@@ -1,0 +1,25 @@
+package io.hybridstore.healer.gc;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Garbage collection of unreferenced blobs ({@code hybridstore.healer.gc.*}).
+ *
+ * @param enabled  false leaves unreferenced blobs alone (they still show in the status as candidates)
+ * @param grace    a blob younger than this is never collected: it may belong to a write whose intent the
+ *                 healer has not read yet
+ * @param pageSize blobs listed per request to a node
+ */
+@Validated
+@ConfigurationProperties("hybridstore.healer.gc")
+public record GcProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("5m") @NotNull Duration grace,
+        @DefaultValue("1000") @Min(1) int pageSize) {
+}

@@ -1,0 +1,133 @@
+package io.hybridstore.healer.pass;
+
+import io.hybridstore.common.metadata.MetadataUnavailableException;
+import io.hybridstore.common.node.StorageNodeException;
+import io.hybridstore.healer.gc.GarbageCollector;
+import io.hybridstore.healer.leadership.LeaderGate;
+import io.hybridstore.healer.repair.RepairProperties;
+import io.hybridstore.healer.repair.RepairService;
+import io.hybridstore.healer.status.HealerStats;
+import io.hybridstore.healer.status.StatsView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The leader's main loop: every {@code scan-interval}, one full pass — reported keys, the repair scan over every
+ * manifest, then garbage collection. Between passes it keeps serving repair hints once a second, so a degraded read
+ * is repaired within about a second rather than at the next scan. {@link #requestPass()} starts a pass at once and
+ * completes when a pass begun after the request has finished.
+ */
+@Component
+public class PassScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PassScheduler.class);
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    private final RepairService repair;
+    private final GarbageCollector gc;
+    private final LeaderGate gate;
+    private final HealerStats stats;
+    private final RepairProperties properties;
+    private final Clock clock;
+    private final LinkedBlockingQueue<CompletableFuture<StatsView>> waiters = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    PassScheduler(RepairService repair, GarbageCollector gc, LeaderGate gate, HealerStats stats,
+                  RepairProperties properties, Clock clock) {
+        this.repair = repair;
+        this.gc = gc;
+        this.gate = gate;
+        this.stats = stats;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Completes with the counters once a full pass started after this call has finished. */
+    public CompletableFuture<StatsView> requestPass() {
+        CompletableFuture<StatsView> done = new CompletableFuture<>();
+        waiters.add(done);
+        return done;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = Thread.ofVirtual().name("healer-passes").start(this::loop);
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        Instant nextPass = clock.instant();
+        while (running) {
+            try {
+                CompletableFuture<StatsView> asked = waiters.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
+                if (!gate.isLeader()) {
+                    continue;
+                }
+                if (asked == null && clock.instant().isBefore(nextPass)) {
+                    repair.processHints();
+                    continue;
+                }
+                List<CompletableFuture<StatsView>> served = new ArrayList<>();
+                if (asked != null) {
+                    served.add(asked);
+                }
+                waiters.drainTo(served);
+                boolean finished = runPass();
+                nextPass = clock.instant().plus(properties.scanInterval());
+                if (finished) {
+                    served.forEach(w -> w.complete(stats.view()));
+                } else {
+                    waiters.addAll(served);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (MetadataUnavailableException | StorageNodeException e) {
+                log.warn("Healer pass failed, retrying next tick: {}", e.getMessage());
+            }
+        }
+    }
+
+    private boolean runPass() throws InterruptedException {
+        long number = stats.passStarted();
+        try {
+            repair.processHints();
+            if (!repair.scan()) {
+                stats.passAbandoned();
+                return false;
+            }
+            boolean gcRan = gc.collect();
+            stats.passFinished(gcRan);
+            log.info("Healer pass {} finished (garbage collection {})", number, gcRan ? "ran" : "skipped");
+            return true;
+        } catch (MetadataUnavailableException | StorageNodeException e) {
+            stats.passAbandoned();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.hybridstore.healer.repair;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.node.BlobCheck;
+import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.node.StorageNodeClient;
+import io.hybridstore.common.node.StorageNodeException;
+import io.hybridstore.healer.cluster.NodeLiveness;
+import io.hybridstore.healer.cluster.NodeState;
+import io.hybridstore.healer.status.HealerStats;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * Verdicts for many blobs at once: one {@code POST /blobs/check} per node, all nodes in parallel. The node reads
+ * and verifies each blob against its CRC32C itself, so finding damage costs the healer only the id lists — it
+ * never downloads a healthy blob.
+ */
+final class BlobChecker {
+
+    private final StorageNodeClient client;
+    private final HealerStats stats;
+
+    BlobChecker(StorageNodeClient client, HealerStats stats) {
+        this.client = client;
+        this.stats = stats;
+    }
+
+    BlobVerdicts check(Collection<BlobRef> refs, NodeLiveness.Snapshot nodes) {
+        Map<String, List<BlobRef>> byNode = refs.stream().distinct().collect(Collectors.groupingBy(BlobRef::node));
+        Map<BlobRef, Verdict> verdicts = new HashMap<>();
+        Map<NodeInfo, List<BlobRef>> toAsk = new HashMap<>();
+        byNode.forEach((nodeId, blobs) -> {
+            NodeState state = nodes.state(nodeId);
+            if (state == NodeState.LIVE) {
+                nodes.live().stream().filter(n -> n.id().equals(nodeId)).findFirst()
+                        .ifPresent(node -> toAsk.put(node, blobs));
+            } else {
+                blobs.forEach(b -> verdicts.put(b, state == NodeState.DEAD ? Verdict.BAD : Verdict.UNKNOWN));
+            }
+        });
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var answers = toAsk.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), executor.submit(() -> ask(e.getKey(), e.getValue())))).toList();
+            for (var answer : answers) {
+                try {
+                    answer.getValue().get().forEach(verdicts::put);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return (node, blob) -> Verdict.UNKNOWN;
+                } catch (ExecutionException e) {
+                    toAsk.get(answer.getKey()).forEach(b -> verdicts.put(b, Verdict.UNKNOWN));
+                }
+            }
+        }
+        return (node, blob) -> verdicts.getOrDefault(new BlobRef(node, blob), Verdict.UNKNOWN);
+    }
+
+    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs) {
+        Map<BlobRef, Verdict> result = new HashMap<>();
+        try {
+            stats.checkSent();
+            BlobCheck check = client.check(node, blobs.stream().map(b -> new BlobId(b.blob())).toList());
+            check.intact().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.INTACT));
+            check.missing().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
+            check.corrupt().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
+        } catch (StorageNodeException e) {
+            blobs.forEach(b -> result.put(b, Verdict.UNKNOWN));
+        }
+        return result;
+    }
+}

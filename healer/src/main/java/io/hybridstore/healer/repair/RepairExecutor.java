@@ -1,0 +1,210 @@
+package io.hybridstore.healer.repair;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.hash.Checksums;
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.manifest.ErasureCodedPart;
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.Replica;
+import io.hybridstore.common.manifest.ReplicatedPart;
+import io.hybridstore.common.manifest.Shard;
+import io.hybridstore.common.manifest.Stripe;
+import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.common.node.NodeDirectory;
+import io.hybridstore.common.node.StorageNodeClient;
+import io.hybridstore.common.node.StorageNodeException;
+import io.hybridstore.erasure.ReedSolomon;
+import io.hybridstore.healer.leadership.LeaderGate;
+import io.hybridstore.healer.repair.RepairPlan.ReplicaFix;
+import io.hybridstore.healer.repair.RepairPlan.ShardFix;
+import io.hybridstore.healer.repair.RepairPlan.StripeFix;
+import io.hybridstore.healer.status.HealerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Carries out a {@link RepairPlan}: read the good copies (a replica, or k shards of a stripe), write the new blobs,
+ * then put the amended manifest only if it is still the version read. A lost race deletes what was written — the
+ * newer manifest will be looked at on the next pass — and a won one deletes the bad blobs it replaced.
+ */
+final class RepairExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(RepairExecutor.class);
+
+    private final ManifestStore manifests;
+    private final NodeDirectory directory;
+    private final StorageNodeClient client;
+    private final LeaderGate gate;
+    private final HealerStats stats;
+
+    RepairExecutor(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
+                   HealerStats stats) {
+        this.manifests = manifests;
+        this.directory = directory;
+        this.client = client;
+        this.gate = gate;
+        this.stats = stats;
+    }
+
+    /** The outcome of one manifest's repair. */
+    enum Outcome { REPAIRED, CONFLICT, NOT_LEADER, FAILED }
+
+    Outcome execute(VersionedManifest current, RepairPlan plan, BlobVerdicts verdicts) {
+        Manifest manifest = current.manifest();
+        List<BlobRef> written = new ArrayList<>();
+        try {
+            ReplicatedPart replicated = manifest.replicated() == null || plan.replicas().isEmpty()
+                    ? manifest.replicated() : repairReplicated(manifest.replicated(), plan.replicas(), verdicts, written);
+            ErasureCodedPart coded = manifest.erasureCoded() == null || plan.stripes().isEmpty()
+                    ? manifest.erasureCoded() : repairStripes(manifest.erasureCoded(), plan.stripes(), verdicts, written);
+            Manifest repaired = new Manifest(manifest.key(), manifest.version(), manifest.strategy(),
+                    manifest.contentType(), manifest.size(), manifest.sha256(), manifest.createdAt(), replicated, coded,
+                    manifest.fieldOrder());
+            if (!gate.isLeader()) {
+                deleteQuietly(written);
+                return Outcome.NOT_LEADER;
+            }
+            if (!manifests.putIf(repaired, current.modRevision())) {
+                log.info("Repair of '{}' version {} dropped: the manifest changed meanwhile", manifest.key(),
+                        manifest.version());
+                stats.repairConflict();
+                deleteQuietly(written);
+                return Outcome.CONFLICT;
+            }
+            stats.repaired(written.size());
+            log.info("Repaired '{}' version {}: wrote {}", manifest.key(), manifest.version(), written);
+            deleteQuietly(replacedBlobs(plan));
+            return Outcome.REPAIRED;
+        } catch (RepairAbandonedException | StorageNodeException e) {
+            log.warn("Repair of '{}' version {} failed, retried next pass: {}", manifest.key(), manifest.version(),
+                    e.getMessage());
+            deleteQuietly(written);
+            return e instanceof RepairAbandonedException r && r.notLeader() ? Outcome.NOT_LEADER : Outcome.FAILED;
+        }
+    }
+
+    private ReplicatedPart repairReplicated(ReplicatedPart part, List<ReplicaFix> fixes, BlobVerdicts verdicts,
+                                            List<BlobRef> written) {
+        byte[] bytes = part.replicas().stream()
+                .filter(r -> verdicts.of(r.node(), r.blob()) == Verdict.INTACT)
+                .map(r -> fetch(r.node(), r.blob(), r.crc32c()))
+                .flatMap(Optional::stream).findFirst()
+                .orElseThrow(() -> new RepairAbandonedException("no intact replica could be read", false));
+        long crc = Checksums.crc32c(bytes);
+        List<Replica> replicas = new ArrayList<>(part.replicas());
+        for (ReplicaFix fix : fixes) {
+            put(fix.target().id(), fix.newBlob(), bytes, crc, written);
+            Replica fresh = new Replica(fix.target().id(), fix.newBlob(), crc);
+            if (fix.replaced() == null) {
+                replicas.add(fresh);
+            } else {
+                replicas.set(replicas.indexOf(fix.replaced()), fresh);
+            }
+        }
+        return new ReplicatedPart(part.length(), part.sha256(), replicas);
+    }
+
+    private ErasureCodedPart repairStripes(ErasureCodedPart part, List<StripeFix> fixes, BlobVerdicts verdicts,
+                                           List<BlobRef> written) {
+        ReedSolomon codec = ReedSolomon.create(part.k(), part.m());
+        List<Stripe> stripes = new ArrayList<>(part.stripes());
+        for (StripeFix fix : fixes) {
+            Stripe stripe = stripes.get(fix.stripe());
+            byte[][] shards = readK(part.k(), part.m(), stripe, verdicts);
+            codec.reconstruct(shards);
+            List<Shard> result = new ArrayList<>(stripe.shards());
+            for (ShardFix shardFix : fix.shards()) {
+                byte[] data = shards[shardFix.index()];
+                long crc = Checksums.crc32c(data);
+                put(shardFix.target().id(), shardFix.newBlob(), data, crc, written);
+                Shard fresh = new Shard(shardFix.index(), shardFix.target().id(), shardFix.newBlob(), crc);
+                if (shardFix.replaced() == null) {
+                    result.add(fresh);
+                } else {
+                    result.set(result.indexOf(shardFix.replaced()), fresh);
+                }
+            }
+            result.sort(Comparator.comparingInt(Shard::index));
+            stripes.set(fix.stripe(), new Stripe(stripe.length(), stripe.shardSize(), result));
+        }
+        return new ErasureCodedPart(part.k(), part.m(), part.length(), part.sha256(), stripes);
+    }
+
+    /** Exactly k verified shards, data shards first (then no decoding is needed for them); the rest null. */
+    private byte[][] readK(int k, int m, Stripe stripe, BlobVerdicts verdicts) {
+        byte[][] shards = new byte[k + m][];
+        int have = 0;
+        List<Shard> candidates = stripe.shards().stream()
+                .filter(s -> verdicts.of(s.node(), s.blob()) == Verdict.INTACT)
+                .sorted(Comparator.comparingInt(Shard::index)).toList();
+        for (Shard shard : candidates) {
+            if (have == k) {
+                break;
+            }
+            Optional<byte[]> bytes = fetch(shard.node(), shard.blob(), shard.crc32c());
+            if (bytes.isPresent() && bytes.get().length == stripe.shardSize()) {
+                shards[shard.index()] = bytes.get();
+                have++;
+            }
+        }
+        if (have < k) {
+            throw new RepairAbandonedException("only " + have + " of the " + k + " shards needed could be read", false);
+        }
+        return shards;
+    }
+
+    private Optional<byte[]> fetch(String nodeId, String blob, long crc32c) {
+        Optional<byte[]> bytes = directory.resolve(nodeId).flatMap(node -> {
+            try {
+                return client.get(node, new BlobId(blob), OptionalLong.of(crc32c));
+            } catch (StorageNodeException e) {
+                return Optional.empty();
+            }
+        });
+        bytes.ifPresent(b -> stats.bytesRead(b.length));
+        return bytes;
+    }
+
+    private void put(String nodeId, String blob, byte[] data, long crc, List<BlobRef> written) {
+        if (!gate.isLeader()) {
+            throw new RepairAbandonedException("no longer the leader", true);
+        }
+        var node = directory.resolve(nodeId)
+                .orElseThrow(() -> new RepairAbandonedException("target node " + nodeId + " is unknown", false));
+        written.add(new BlobRef(nodeId, blob));
+        client.put(node, new BlobId(blob), data, crc);
+    }
+
+    private static List<BlobRef> replacedBlobs(RepairPlan plan) {
+        List<BlobRef> replaced = new ArrayList<>();
+        plan.replicas().stream().filter(f -> f.replaced() != null)
+                .forEach(f -> replaced.add(new BlobRef(f.replaced().node(), f.replaced().blob())));
+        plan.stripes().stream().flatMap(s -> s.shards().stream()).filter(f -> f.replaced() != null)
+                .forEach(f -> replaced.add(new BlobRef(f.replaced().node(), f.replaced().blob())));
+        return replaced;
+    }
+
+    /** Best effort: a blob left behind here is unreferenced, and garbage collection removes it after its grace. */
+    private void deleteQuietly(List<BlobRef> blobs) {
+        for (BlobRef ref : blobs) {
+            if (!gate.isLeader()) {
+                return;
+            }
+            directory.resolve(ref.node()).ifPresent(node -> {
+                try {
+                    client.delete(node, new BlobId(ref.blob()));
+                } catch (StorageNodeException e) {
+                    log.debug("Could not delete {} on {} now; garbage collection will: {}", ref.blob(), ref.node(),
+                            e.getMessage());
+                }
+            });
+        }
+    }
+}

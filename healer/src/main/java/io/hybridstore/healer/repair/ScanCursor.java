@@ -1,0 +1,54 @@
+package io.hybridstore.healer.repair;
+
+import io.etcd.jetcd.KV;
+import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.metadata.MetadataUnavailableException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Where the repair scan got to, kept in etcd ({@code <prefix>healer/repair-cursor}) so that a healer that takes
+ * over from a dead leader continues the scan instead of starting it again.
+ */
+final class ScanCursor {
+
+    private final KV kv;
+    private final String key;
+    private final Duration timeout;
+
+    ScanCursor(KV kv, EtcdKeys keys, Duration timeout) {
+        this.kv = kv;
+        this.key = keys.prefix() + "healer/repair-cursor";
+        this.timeout = timeout;
+    }
+
+    Optional<String> load() {
+        return await(kv.get(EtcdKeys.bytes(key))).getKvs().stream().findFirst()
+                .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).filter(s -> !s.isEmpty());
+    }
+
+    void save(String lastEtcdKey) {
+        await(kv.put(EtcdKeys.bytes(key), EtcdKeys.bytes(lastEtcdKey)));
+    }
+
+    void clear() {
+        await(kv.delete(EtcdKeys.bytes(key)));
+    }
+
+    private <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("interrupted while using the scan cursor", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MetadataUnavailableException("etcd did not answer about the scan cursor: " + e, e);
+        }
+    }
+}

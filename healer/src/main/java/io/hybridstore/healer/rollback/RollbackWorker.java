@@ -1,0 +1,237 @@
+package io.hybridstore.healer.rollback;
+
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.MetadataUnavailableException;
+import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.common.node.NodeDirectory;
+import io.hybridstore.common.node.StorageNodeClient;
+import io.hybridstore.common.node.StorageNodeException;
+import io.hybridstore.common.wal.WalRecord;
+import io.hybridstore.common.wal.WalRecordCodec;
+import io.hybridstore.healer.leadership.LeaderGate;
+import io.hybridstore.healer.status.HealerStats;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the intent log in the healers' consumer group on one virtual thread, only while leading: a follower closes
+ * its consumer, so the leader owns every partition. Stalled intents are settled by {@link ZombieRule}; offsets are
+ * committed only after that and never past an open intent (at-least-once; settling twice is harmless, as deletes
+ * are idempotent and a second closing record is ignored).
+ */
+@Component
+public class RollbackWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RollbackWorker.class);
+    private static final Duration IDLE = Duration.ofMillis(200);
+    private static final Duration APPEND_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ConsumerFactory<String, byte[]> consumers;
+    private final KafkaTemplate<String, byte[]> producer;
+    private final ManifestStore manifests;
+    private final NodeDirectory directory;
+    private final StorageNodeClient client;
+    private final LeaderGate gate;
+    private final HealerStats stats;
+    private final RollbackProperties properties;
+    private final Clock clock;
+    private volatile boolean running;
+    private volatile OpenIntents snapshot;
+    private Thread thread;
+
+    RollbackWorker(ConsumerFactory<String, byte[]> consumers, KafkaTemplate<String, byte[]> producer,
+                   ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
+                   HealerStats stats, RollbackProperties properties, Clock clock) {
+        this.consumers = consumers;
+        this.producer = producer;
+        this.manifests = manifests;
+        this.directory = directory;
+        this.client = client;
+        this.gate = gate;
+        this.stats = stats;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The open intents as of the last time this leader had read the whole log, if it has. */
+    public Optional<OpenIntents> openIntents() {
+        return Optional.ofNullable(snapshot);
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = Thread.ofVirtual().name("healer-rollback").start(this::loop);
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (!gate.isLeader()) {
+                    Thread.sleep(IDLE);
+                    continue;
+                }
+                lead();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (KafkaException | MetadataUnavailableException e) {
+                log.warn("Rollback consumer failed, starting over: {}", e.getMessage());
+                sleepQuietly();
+            }
+        }
+    }
+
+    /** One leadership term's consumer: polls and settles until leadership ends, then leaves the group. */
+    private void lead() throws InterruptedException {
+        IntentTracker tracker = new IntentTracker();
+        snapshot = null;
+        try (Consumer<String, byte[]> consumer = consumers.createConsumer(properties.groupId(), null, "-rollback")) {
+            consumer.subscribe(List.of(properties.topic()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    tracker.dropPartitions(partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    snapshot = null;
+                }
+            });
+            while (running && gate.isLeader()) {
+                var records = consumer.poll(properties.pollTimeout());
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    decode(record).ifPresent(r -> tracker.accept(r, record.partition(), record.offset()));
+                }
+                if (records.isEmpty() && caughtUp(consumer)) {
+                    snapshot = new OpenIntents(clock.instant(), tracker.openBlobs());
+                }
+                settleZombies(tracker);
+                commit(consumer, tracker);
+            }
+        } finally {
+            snapshot = null;
+        }
+    }
+
+    private void settleZombies(IntentTracker tracker) throws InterruptedException {
+        for (IntentTracker.Open zombie : tracker.zombies(clock.instant(), properties.zombieTimeout())) {
+            if (!gate.isLeader()) {
+                return;
+            }
+            WalRecord pending = zombie.pending();
+            Optional<Manifest> current = manifests.get(pending.key()).map(VersionedManifest::manifest);
+            ZombieRule.Settlement settlement = ZombieRule.settle(pending, current);
+            settlement.delete().forEach(this::deleteQuietly);
+            if (!gate.isLeader()) {
+                return;
+            }
+            append(pending.close(settlement.outcome(), clock.millis()));
+            tracker.settled(pending.txId());
+            if (pending.operation() == WalRecord.Operation.WRITE && settlement.outcome() == WalRecord.Type.ABORTED) {
+                stats.rolledBack();
+            } else {
+                stats.settled();
+            }
+            log.info("Settled stalled {} intent {} of '{}' version {} as {}; deleted {} blobs", pending.operation(),
+                    pending.txId(), pending.key(), pending.version(), settlement.outcome(), settlement.delete().size());
+        }
+    }
+
+    private void deleteQuietly(BlobRef ref) {
+        directory.resolve(ref.node()).ifPresent(node -> {
+            try {
+                client.delete(node, new BlobId(ref.blob()));
+            } catch (StorageNodeException e) {
+                log.debug("Could not delete {} on {}; garbage collection will: {}", ref.blob(), ref.node(), e.getMessage());
+            }
+        });
+    }
+
+    private void append(WalRecord record) throws InterruptedException {
+        try {
+            producer.send(properties.topic(), record.key(), WalRecordCodec.toJson(record))
+                    .get(APPEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("could not append " + record.type() + " for " + record.txId(), e);
+        }
+    }
+
+    private static boolean caughtUp(Consumer<String, byte[]> consumer) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return false;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+        return assigned.stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L));
+    }
+
+    private static void commit(Consumer<String, byte[]> consumer, IntentTracker tracker) {
+        Map<Integer, Long> positions = consumer.assignment().stream()
+                .collect(Collectors.toMap(TopicPartition::partition, consumer::position));
+        String topic = consumer.assignment().stream().findFirst().map(TopicPartition::topic).orElse(null);
+        if (topic == null) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(positions).entrySet().stream()
+                .collect(Collectors.toMap(e -> new TopicPartition(topic, e.getKey()), e -> new OffsetAndMetadata(e.getValue())));
+        consumer.commitSync(offsets);
+    }
+
+    private static Optional<WalRecord> decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Optional.of(WalRecordCodec.fromJson(record.value()));
+        } catch (JacksonException e) {
+            log.warn("Skipping unreadable log record at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getOriginalMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

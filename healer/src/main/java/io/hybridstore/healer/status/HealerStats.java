@@ -1,0 +1,158 @@
+package io.hybridstore.healer.status;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Everything the healer counts, kept once and shown twice: as Micrometer meters ({@code /actuator/prometheus}) and in
+ * {@code GET /status}. The counters are cumulative over this process's life, leader or not.
+ */
+@Component
+public class HealerStats {
+
+    private final Clock clock;
+    private final Counter objectsScanned;
+    private final Counter degradedFound;
+    private final Counter objectsRepaired;
+    private final Counter blobsRepaired;
+    private final Counter repairConflicts;
+    private final Counter bytesReadForRepair;
+    private final Counter checkRequests;
+    private final Counter intentsRolledBack;
+    private final Counter intentsSettled;
+    private final Counter blobsCollected;
+    private final Counter bytesCollected;
+    private final Counter blobsScrubbed;
+    private final Counter scrubBad;
+    private final AtomicLong passesCompleted = new AtomicLong();
+    private final AtomicLong scrubCycles = new AtomicLong();
+    private final AtomicReference<PassRecord> lastPass = new AtomicReference<>();
+    private final AtomicReference<PassRecord> currentPass = new AtomicReference<>();
+    private final AtomicReference<String> scrubPosition = new AtomicReference<>("");
+
+    public HealerStats(MeterRegistry meters, Clock clock) {
+        this.clock = clock;
+        objectsScanned = counter(meters, "objects.scanned", "Manifests examined by repair scans");
+        degradedFound = counter(meters, "objects.degraded", "Manifests found with a missing, corrupt or absent blob");
+        objectsRepaired = counter(meters, "objects.repaired", "Manifests brought back to full redundancy");
+        blobsRepaired = counter(meters, "blobs.repaired", "Replicas and shards written by repairs");
+        repairConflicts = counter(meters, "repair.conflicts", "Repairs dropped because the manifest changed meanwhile");
+        bytesReadForRepair = counter(meters, "repair.bytes.read", "Blob bytes downloaded to rebuild replicas and shards");
+        checkRequests = counter(meters, "check.requests", "Batch integrity checks sent to storage nodes");
+        intentsRolledBack = counter(meters, "intents.rolled.back", "Stalled write intents aborted and their blobs deleted");
+        intentsSettled = counter(meters, "intents.settled", "Stalled intents found committed and closed");
+        blobsCollected = counter(meters, "blobs.collected", "Unreferenced blobs deleted by garbage collection");
+        bytesCollected = counter(meters, "bytes.collected", "Bytes freed by garbage collection");
+        blobsScrubbed = counter(meters, "blobs.scrubbed", "Blobs re-verified by scrubbing");
+        scrubBad = counter(meters, "scrub.bad", "Blobs scrubbing found corrupt or unreadable");
+        Gauge.builder("hybridstore.healer.passes.completed", passesCompleted, AtomicLong::get)
+                .description("Full repair + garbage collection passes finished").register(meters);
+        Gauge.builder("hybridstore.healer.scrub.cycles", scrubCycles, AtomicLong::get)
+                .description("Full scrub sweeps finished").register(meters);
+    }
+
+    private static Counter counter(MeterRegistry meters, String name, String description) {
+        return Counter.builder("hybridstore.healer." + name).description(description).register(meters);
+    }
+
+    /** One full pass: when it started and ended (null while running) and what it saw. */
+    public record PassRecord(long number, Instant started, Instant finished, long objectsScanned, long degraded,
+                             long repaired, long collected, boolean gcRan) {
+    }
+
+    public long passStarted() {
+        long number = passesCompleted.get() + 1;
+        currentPass.set(new PassRecord(number, clock.instant(), null, 0, 0, 0, 0, false));
+        return number;
+    }
+
+    public void passFinished(boolean gcRan) {
+        PassRecord current = currentPass.getAndSet(null);
+        if (current != null) {
+            lastPass.set(new PassRecord(current.number(), current.started(), clock.instant(), current.objectsScanned(),
+                    current.degraded(), current.repaired(), current.collected(), gcRan));
+            passesCompleted.incrementAndGet();
+        }
+    }
+
+    public void passAbandoned() {
+        currentPass.set(null);
+    }
+
+    public void scanned(int objects) {
+        objectsScanned.increment(objects);
+        currentPass.updateAndGet(p -> p == null ? null : new PassRecord(p.number(), p.started(), null,
+                p.objectsScanned() + objects, p.degraded(), p.repaired(), p.collected(), false));
+    }
+
+    public void degraded() {
+        degradedFound.increment();
+        currentPass.updateAndGet(p -> p == null ? null : new PassRecord(p.number(), p.started(), null,
+                p.objectsScanned(), p.degraded() + 1, p.repaired(), p.collected(), false));
+    }
+
+    public void repaired(int blobs) {
+        objectsRepaired.increment();
+        blobsRepaired.increment(blobs);
+        currentPass.updateAndGet(p -> p == null ? null : new PassRecord(p.number(), p.started(), null,
+                p.objectsScanned(), p.degraded(), p.repaired() + 1, p.collected(), false));
+    }
+
+    public void collected(long bytes) {
+        blobsCollected.increment();
+        bytesCollected.increment(bytes);
+        currentPass.updateAndGet(p -> p == null ? null : new PassRecord(p.number(), p.started(), null,
+                p.objectsScanned(), p.degraded(), p.repaired(), p.collected() + 1, false));
+    }
+
+    public void repairConflict() {
+        repairConflicts.increment();
+    }
+
+    public void bytesRead(long bytes) {
+        bytesReadForRepair.increment(bytes);
+    }
+
+    public void checkSent() {
+        checkRequests.increment();
+    }
+
+    public void rolledBack() {
+        intentsRolledBack.increment();
+    }
+
+    public void settled() {
+        intentsSettled.increment();
+    }
+
+    public void scrubbed(int blobs, int bad, String position) {
+        blobsScrubbed.increment(blobs);
+        scrubBad.increment(bad);
+        scrubPosition.set(position);
+    }
+
+    public void scrubCycleFinished() {
+        scrubCycles.incrementAndGet();
+    }
+
+    public long passesCompleted() {
+        return passesCompleted.get();
+    }
+
+    public StatsView view() {
+        return new StatsView(passesCompleted.get(), lastPass.get(), currentPass.get(),
+                (long) objectsScanned.count(), (long) degradedFound.count(), (long) objectsRepaired.count(),
+                (long) blobsRepaired.count(), (long) repairConflicts.count(), (long) bytesReadForRepair.count(),
+                (long) checkRequests.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
+                (long) blobsCollected.count(), (long) bytesCollected.count(),
+                new StatsView.Scrub((long) blobsScrubbed.count(), (long) scrubBad.count(), scrubCycles.get(),
+                        scrubPosition.get()));
+    }
+}

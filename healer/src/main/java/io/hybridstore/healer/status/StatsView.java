@@ -1,0 +1,29 @@
+package io.hybridstore.healer.status;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The counters part of {@code GET /status}. */
+public record StatsView(
+        @JsonProperty("passes_completed") long passesCompleted,
+        @JsonProperty("last_pass") HealerStats.PassRecord lastPass,
+        @JsonProperty("current_pass") HealerStats.PassRecord currentPass,
+        @JsonProperty("objects_scanned") long objectsScanned,
+        @JsonProperty("degraded_found") long degradedFound,
+        @JsonProperty("objects_repaired") long objectsRepaired,
+        @JsonProperty("blobs_repaired") long blobsRepaired,
+        @JsonProperty("repair_conflicts") long repairConflicts,
+        @JsonProperty("repair_bytes_read") long repairBytesRead,
+        @JsonProperty("check_requests") long checkRequests,
+        @JsonProperty("intents_rolled_back") long intentsRolledBack,
+        @JsonProperty("intents_settled") long intentsSettled,
+        @JsonProperty("blobs_collected") long blobsCollected,
+        @JsonProperty("bytes_collected") long bytesCollected,
+        @JsonProperty("scrub") Scrub scrub) {
+
+    public record Scrub(
+            @JsonProperty("blobs_verified") long blobsVerified,
+            @JsonProperty("bad_found") long badFound,
+            @JsonProperty("cycles_completed") long cyclesCompleted,
+            @JsonProperty("position") String position) {
+    }
+}

@@ -1,0 +1,241 @@
+package io.hybridstore.systemtest;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the healer tests need beyond the public API: the healers' and storage nodes' own endpoints, blobs found by
+ * the version id they start with, damage done on disk, and records put straight into the intent log.
+ */
+final class HealerTestCluster {
+
+    static final int NODES = 6;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final LocalCluster cluster = LocalCluster.get();
+    final Api api = new Api(cluster.gatewayUrl());
+
+    Api healer(int n) {
+        return new Api("http://127.0.0.1:" + (8200 + n + LocalCluster.PORT_OFFSET));
+    }
+
+    Api node(int n) {
+        return new Api(cluster.storageNodeUrl(n));
+    }
+
+    /** The healer that says it leads, waiting for an election if need be. */
+    int leader() {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            for (int n = 1; n <= 2; n++) {
+                try {
+                    if ("leader".equals(healer(n).get("/status").json().path("role").asString())) {
+                        return n;
+                    }
+                } catch (IllegalStateException unreachable) {
+                    // that healer is down; ask the other
+                }
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no healer became leader within 30 s");
+    }
+
+    /** Asks the leader for a full pass (hints, repair, garbage collection) and waits until one has finished. */
+    JsonNode fullPass() {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            Api.Response response;
+            try {
+                response = healer(leader()).post("/scan?wait=PT90S", null, new byte[0]);
+            } catch (IllegalStateException unreachable) {
+                sleep(200);
+                continue;
+            }
+            if (response.status() == 200) {
+                return response.json();
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no full healer pass finished within 120 s");
+    }
+
+    /** node number → ids of the blobs on it whose id starts with {@code version + "."}. */
+    Map<Integer, List<String>> blobsOf(String version) {
+        Map<Integer, List<String>> found = new LinkedHashMap<>();
+        for (int n = 1; n <= NODES; n++) {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode blob : node(n).get("/blobs?limit=1000&after=" + Api.encode(version)).json().path("blobs")) {
+                String id = blob.path("id").asString();
+                if (!id.startsWith(version + ".")) {
+                    break;
+                }
+                ids.add(id);
+            }
+            if (!ids.isEmpty()) {
+                found.put(n, ids);
+            }
+        }
+        return found;
+    }
+
+    /** The node's verdict per blob id: intact, missing or corrupt. */
+    Map<String, String> check(int node, List<String> ids) {
+        byte[] body = JSON.writeValueAsBytes(Map.of("ids", ids));
+        JsonNode answer = node(node).post("/blobs/check", "application/json", body).json();
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        for (String verdict : List.of("intact", "missing", "corrupt")) {
+            answer.path(verdict).forEach(id -> verdicts.put(id.asString(), verdict));
+        }
+        return verdicts;
+    }
+
+    /**
+     * Asserts that the version is stored exactly {@code expected} times — one blob per replica or shard, on
+     * distinct nodes per part, each intact per the node's own check — with no leftover copy anywhere.
+     */
+    void assertFullyRedundant(String version, int expected) {
+        Map<Integer, List<String>> blobs = blobsOf(version);
+        int total = 0;
+        for (var entry : blobs.entrySet()) {
+            total += entry.getValue().size();
+            assertThat(check(entry.getKey(), entry.getValue()).values()).as("node %d: %s", entry.getKey(), entry.getValue())
+                    .containsOnly("intact");
+        }
+        assertThat(total).as("blobs of %s: %s", version, blobs).isEqualTo(expected);
+    }
+
+    void deleteBlob(int node, String id) {
+        Api.Response response = node(node).send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cluster.storageNodeUrl(node) + "/blobs/" + id)).DELETE());
+        assertThat(response.status()).as(response.text()).isIn(200, 204);
+    }
+
+    void putBlob(int node, String id, byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        Api.Response response = node(node).send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(cluster.storageNodeUrl(node) + "/blobs/" + id))
+                .header("Content-Type", "application/octet-stream")
+                .header("X-Checksum-CRC32C", Long.toString(crc.getValue()))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data)));
+        assertThat(response.status()).as(response.text()).isIn(200, 201);
+    }
+
+    /**
+     * Flips a byte inside the blob's data in the node's segment files (record layout: fixed header, id, data; see
+     * storage-node RecordFormat), as bit rot would. The node then finds the blob corrupt on its next read.
+     */
+    void corruptOnDisk(int node, String id) throws IOException {
+        byte[] needle = id.getBytes(StandardCharsets.US_ASCII);
+        try (Stream<Path> files = Files.list(cluster.dataDir("storage-node-" + node))) {
+            for (Path segment : files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList()) {
+                byte[] content = Files.readAllBytes(segment);
+                int at = lastIndexOf(content, needle);
+                if (at >= 0) {
+                    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+                        long position = at + needle.length + 2;
+                        file.seek(position);
+                        int b = file.read();
+                        file.seek(position);
+                        file.write(b ^ 0x5a);
+                        file.getFD().sync();
+                    }
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("blob " + id + " not found on disk of storage-node-" + node);
+    }
+
+    private static int lastIndexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = haystack.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Appends a raw record to the intent log. kafka-clients is not a dependency of the system tests (they only
+     * speak HTTP), so the producer is loaded from the local Maven repository.
+     */
+    void appendToLog(String key, String json) throws Exception {
+        Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        URL[] jars = {
+                jar(repo.resolve("org/apache/kafka/kafka-clients")),
+                jar(repo.resolve("org/slf4j/slf4j-api"))};
+        try (URLClassLoader loader = new URLClassLoader(jars, ClassLoader.getPlatformClassLoader())) {
+            Properties config = new Properties();
+            config.put("bootstrap.servers", "127.0.0.1:" + (9092 + LocalCluster.PORT_OFFSET));
+            config.put("key.serializer", loader.loadClass("org.apache.kafka.common.serialization.StringSerializer"));
+            config.put("value.serializer", loader.loadClass("org.apache.kafka.common.serialization.StringSerializer"));
+            config.put("acks", "all");
+            Class<?> producerClass = loader.loadClass("org.apache.kafka.clients.producer.KafkaProducer");
+            Class<?> recordClass = loader.loadClass("org.apache.kafka.clients.producer.ProducerRecord");
+            Thread.currentThread().setContextClassLoader(loader);
+            try (AutoCloseable producer = (AutoCloseable) producerClass.getConstructor(Properties.class).newInstance(config)) {
+                Object record = recordClass.getConstructor(String.class, Object.class, Object.class)
+                        .newInstance("hybridstore-wal", key, json);
+                Method send = producerClass.getMethod("send", recordClass);
+                ((Future<?>) send.invoke(producer, record)).get();
+            } finally {
+                Thread.currentThread().setContextClassLoader(HealerTestCluster.class.getClassLoader());
+            }
+        }
+    }
+
+    private static URL jar(Path artifactDir) throws IOException {
+        try (Stream<Path> jars = Files.walk(artifactDir)) {
+            return jars.filter(p -> p.toString().endsWith(".jar") && !p.toString().contains("sources"))
+                    .max(Path::compareTo).orElseThrow(() -> new AssertionError("no jar under " + artifactDir))
+                    .toUri().toURL();
+        }
+    }
+
+    static void await(Duration timeout, String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(what + " did not happen within " + timeout);
+            }
+            sleep(250);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
