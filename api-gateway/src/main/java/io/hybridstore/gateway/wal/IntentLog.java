@@ -7,7 +7,6 @@ import io.hybridstore.gateway.GatewayProperties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -37,15 +36,12 @@ public class IntentLog {
     private final Clock clock;
     private volatile boolean topicReady;
 
-    IntentLog(KafkaTemplate<String, byte[]> kafka, KafkaAdmin admin, WalProperties properties,
+    IntentLog(KafkaTemplate<String, byte[]> kafka, KafkaAdmin admin, NewTopic walTopic, WalProperties properties,
               GatewayProperties gateway, Clock clock) {
         this.kafka = kafka;
         this.admin = admin;
         this.properties = properties;
-        this.topic = TopicBuilder.name(properties.topic())
-                .partitions(properties.partitions())
-                .replicas(properties.replicationFactor())
-                .build();
+        this.topic = walTopic;
         this.gatewayId = gateway.id();
         this.clock = clock;
     }
@@ -73,8 +69,8 @@ public class IntentLog {
     }
 
     /**
-     * Creates the topic the first time it is needed rather than only at start-up, so a gateway that came up
-     * before the broker still works once the broker is there.
+     * Makes sure the topic exists before the first append, not only at start-up, so a gateway that came up before
+     * the broker still works once the broker is there.
      */
     private void ensureTopic() {
         if (!topicReady) {
