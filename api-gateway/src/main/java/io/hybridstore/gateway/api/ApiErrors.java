@@ -7,6 +7,7 @@ import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
 import io.hybridstore.gateway.write.QuorumException;
 import io.hybridstore.gateway.write.WriteConflictException;
+import io.hybridstore.gateway.write.WriteRolledBackException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -43,6 +44,12 @@ class ApiErrors {
     ResponseEntity<ErrorBody> belowQuorum(QuorumException e) {
         log.warn("Write refused below quorum: {}", e.getMessage());
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "write_quorum_not_reached", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> rolledBack(WriteRolledBackException e) {
+        log.warn("Write rolled back by the healer: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "write_rolled_back", e.getMessage());
     }
 
     @ExceptionHandler

@@ -101,14 +101,17 @@ public class WriteCoordinator {
                 current = manifests.get(key);
             }
             Manifest manifest = draft.manifestOver(current);
-            boolean committed;
+            ManifestStore.PutResult result;
             try {
-                committed = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L));
+                result = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L));
             } catch (MetadataUnavailableException e) {
                 throw new CommitOutcomeUnknownException(e);
             }
-            if (committed) {
+            if (result == ManifestStore.PutResult.COMMITTED) {
                 return new Committed(manifest, current);
+            }
+            if (result == ManifestStore.PutResult.ROLLED_BACK) {
+                throw new WriteRolledBackException(key, manifest.version());
             }
             log.debug("Commit of '{}' version {} lost a race (attempt {}), retrying", key, manifest.version(), attempt);
         }

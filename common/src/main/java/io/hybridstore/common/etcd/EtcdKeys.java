@@ -30,6 +30,14 @@ public record EtcdKeys(String prefix) {
         return prefix + "objects/";
     }
 
+    /**
+     * The fence of a write version the healer rolled back: while it exists, no commit of that version can succeed,
+     * so a gateway that stalled past the zombie timeout can never commit blobs the healer already deleted.
+     */
+    public ByteSequence rolledBackVersion(String version) {
+        return bytes(prefix + "rolled-back/" + version);
+    }
+
     public ByteSequence node(String nodeId) {
         return bytes(nodesPrefix() + nodeId);
     }

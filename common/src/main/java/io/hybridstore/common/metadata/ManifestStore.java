@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -45,16 +46,55 @@ public final class ManifestStore {
         return response.getKvs().stream().findFirst().map(ManifestStore::versioned);
     }
 
+    /** How a conditional put ended. */
+    public enum PutResult {
+        COMMITTED,
+        /** Another commit changed the key since the caller read it. */
+        CONFLICT,
+        /** The healer rolled this version back; it can never be committed. */
+        ROLLED_BACK
+    }
+
     /**
      * Puts {@code manifest} if the key's mod revision is still {@code expectedModRevision} (0: the key must not
-     * exist). Returns false when another commit came first.
+     * exist) and the manifest's version was not rolled back by the healer.
      */
-    public boolean putIf(Manifest manifest, long expectedModRevision) {
+    public PutResult putIf(Manifest manifest, long expectedModRevision) {
         ByteSequence key = keys.object(manifest.key());
-        return await(kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+        ByteSequence fence = keys.rolledBackVersion(manifest.version());
+        TxnResponse response = await(kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)),
+                        new Cmp(fence, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                 .Then(Op.put(key, ByteSequence.from(ManifestCodec.toJson(manifest)), PutOption.DEFAULT))
-                .commit()).isSucceeded();
+                .Else(Op.get(fence, GetOption.DEFAULT))
+                .commit());
+        if (response.isSucceeded()) {
+            return PutResult.COMMITTED;
+        }
+        return response.getGetResponses().getFirst().getKvs().isEmpty() ? PutResult.CONFLICT : PutResult.ROLLED_BACK;
+    }
+
+    /**
+     * Makes sure {@code version} of {@code key} can never be committed unless it already is, and returns the
+     * manifest current at that moment. The fence is put in one transaction with a comparison against the manifest
+     * just read, so a commit of the version cannot slip in between the check and the fence.
+     */
+    public Optional<Manifest> fenceUncommitted(String key, String version) {
+        while (true) {
+            Optional<VersionedManifest> current = get(key);
+            if (current.isPresent() && current.get().manifest().version().equals(version)) {
+                return current.map(VersionedManifest::manifest);
+            }
+            ByteSequence objectKey = keys.object(key);
+            boolean fenced = await(kv.txn()
+                    .If(new Cmp(objectKey, Cmp.Op.EQUAL,
+                            CmpTarget.modRevision(current.map(VersionedManifest::modRevision).orElse(0L))))
+                    .Then(Op.put(keys.rolledBackVersion(version), ByteSequence.EMPTY, PutOption.DEFAULT))
+                    .commit()).isSucceeded();
+            if (fenced) {
+                return current.map(VersionedManifest::manifest);
+            }
+        }
     }
 
     /** Removes the manifest if the key's mod revision is still {@code expectedModRevision}. */

@@ -71,7 +71,7 @@ final class RepairExecutor {
                 deleteQuietly(written);
                 return Outcome.NOT_LEADER;
             }
-            if (!manifests.putIf(repaired, current.modRevision())) {
+            if (manifests.putIf(repaired, current.modRevision()) != ManifestStore.PutResult.COMMITTED) {
                 log.info("Repair of '{}' version {} dropped: the manifest changed meanwhile", manifest.key(),
                         manifest.version());
                 stats.repairConflict();

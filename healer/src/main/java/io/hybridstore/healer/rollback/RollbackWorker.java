@@ -159,7 +159,9 @@ public class RollbackWorker implements SmartLifecycle {
                 return;
             }
             WalRecord pending = zombie.pending();
-            Optional<Manifest> current = manifests.get(pending.key()).map(VersionedManifest::manifest);
+            Optional<Manifest> current = pending.operation() == WalRecord.Operation.WRITE
+                    ? manifests.fenceUncommitted(pending.key(), pending.version())
+                    : manifests.get(pending.key()).map(VersionedManifest::manifest);
             ZombieRule.Settlement settlement = ZombieRule.settle(pending, current);
             settlement.delete().forEach(this::deleteQuietly);
             if (!gate.isLeader()) {
