@@ -111,10 +111,28 @@ module_of() {
     esac
 }
 
-jar_of() {
+# The jar Maven builds for a service.
+built_jar_of() {
     local module
     module=$(module_of "$1")
     echo "$REPO_DIR/$module/target/$module.jar"
+}
+
+# The jar a service runs from: a copy in the run dir, taken by `up`, so that rebuilding the project while the
+# cluster runs cannot swap classes out from under a running JVM.
+jar_of() {
+    echo "$RUN_DIR/lib/$(module_of "$1").jar"
+}
+
+# Copies the built jar of every service in the topology into the run dir (atomically, for a reader mid-start).
+install_jars() {
+    local service built
+    mkdir -p "$RUN_DIR/lib"
+    for service in kafka storage-node gateway healer; do
+        built=$(built_jar_of "$service")
+        [[ -f $built ]] || continue
+        cp "$built" "$(jar_of "$service").tmp" && mv -f "$(jar_of "$service").tmp" "$(jar_of "$service")"
+    done
 }
 
 pid_file() { echo "$RUN_DIR/pids/$1.pid"; }
@@ -488,6 +506,7 @@ cmd_up() {
     install_packages
     find_java
     build_jars "$build"
+    install_jars
     warn_ephemeral_ports
     save_cluster_env
 
@@ -581,7 +600,7 @@ cmd_start() {
     require_instance "${1:-}"
     find_java
     [[ $(service_of "$1") == etcd || $(service_of "$1") == nginx ]] || [[ -f $(jar_of "$(service_of "$1")") ]] ||
-        die "$(jar_of "$(service_of "$1")") missing; run scripts/cluster.sh build"
+        die "$(jar_of "$(service_of "$1")") missing; run scripts/cluster.sh up first"
     start_instance "$1"
     await_healthy "$1"
 }

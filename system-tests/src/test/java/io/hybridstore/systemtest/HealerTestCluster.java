@@ -1,13 +1,14 @@
 package io.hybridstore.systemtest;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -183,40 +182,14 @@ final class HealerTestCluster {
         return -1;
     }
 
-    /**
-     * Appends a raw record to the intent log. kafka-clients is not a dependency of the system tests (they only
-     * speak HTTP), so the producer is loaded from the local Maven repository.
-     */
+    /** Appends a raw record to the intent log, as a gateway would (acks=all, keyed by object key). */
     void appendToLog(String key, String json) throws Exception {
-        Path repo = Path.of(System.getProperty("user.home"), ".m2", "repository");
-        URL[] jars = {
-                jar(repo.resolve("org/apache/kafka/kafka-clients")),
-                jar(repo.resolve("org/slf4j/slf4j-api"))};
-        try (URLClassLoader loader = new URLClassLoader(jars, ClassLoader.getPlatformClassLoader())) {
-            Properties config = new Properties();
-            config.put("bootstrap.servers", "127.0.0.1:" + (9092 + LocalCluster.PORT_OFFSET));
-            config.put("key.serializer", loader.loadClass("org.apache.kafka.common.serialization.StringSerializer"));
-            config.put("value.serializer", loader.loadClass("org.apache.kafka.common.serialization.StringSerializer"));
-            config.put("acks", "all");
-            Class<?> producerClass = loader.loadClass("org.apache.kafka.clients.producer.KafkaProducer");
-            Class<?> recordClass = loader.loadClass("org.apache.kafka.clients.producer.ProducerRecord");
-            Thread.currentThread().setContextClassLoader(loader);
-            try (AutoCloseable producer = (AutoCloseable) producerClass.getConstructor(Properties.class).newInstance(config)) {
-                Object record = recordClass.getConstructor(String.class, Object.class, Object.class)
-                        .newInstance("hybridstore-wal", key, json);
-                Method send = producerClass.getMethod("send", recordClass);
-                ((Future<?>) send.invoke(producer, record)).get();
-            } finally {
-                Thread.currentThread().setContextClassLoader(HealerTestCluster.class.getClassLoader());
-            }
-        }
-    }
-
-    private static URL jar(Path artifactDir) throws IOException {
-        try (Stream<Path> jars = Files.walk(artifactDir)) {
-            return jars.filter(p -> p.toString().endsWith(".jar") && !p.toString().contains("sources"))
-                    .max(Path::compareTo).orElseThrow(() -> new AssertionError("no jar under " + artifactDir))
-                    .toUri().toURL();
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + (9092 + LocalCluster.PORT_OFFSET),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("hybridstore-wal", key, json)).get();
         }
     }
 
