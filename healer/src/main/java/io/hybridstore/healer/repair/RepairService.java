@@ -69,7 +69,7 @@ public class RepairService {
         }
     }
 
-    /** Checks and repairs one key now (a scrub finding, a hint). */
+    /** Checks and repairs one key now (a gateway's hint). */
     public void repairKey(String key) {
         manifests.get(key).ifPresent(m -> repairPage(List.of(m)));
     }

@@ -29,13 +29,9 @@ public class HealerStats {
     private final Counter intentsSettled;
     private final Counter blobsCollected;
     private final Counter bytesCollected;
-    private final Counter blobsScrubbed;
-    private final Counter scrubBad;
     private final AtomicLong passesCompleted = new AtomicLong();
-    private final AtomicLong scrubCycles = new AtomicLong();
     private final AtomicReference<PassRecord> lastPass = new AtomicReference<>();
     private final AtomicReference<PassRecord> currentPass = new AtomicReference<>();
-    private final AtomicReference<String> scrubPosition = new AtomicReference<>("");
 
     public HealerStats(MeterRegistry meters, Clock clock) {
         this.clock = clock;
@@ -50,12 +46,8 @@ public class HealerStats {
         intentsSettled = counter(meters, "intents.settled", "Stalled intents found committed and closed");
         blobsCollected = counter(meters, "blobs.collected", "Unreferenced blobs deleted by garbage collection");
         bytesCollected = counter(meters, "bytes.collected", "Bytes freed by garbage collection");
-        blobsScrubbed = counter(meters, "blobs.scrubbed", "Blobs re-verified by scrubbing");
-        scrubBad = counter(meters, "scrub.bad", "Blobs scrubbing found corrupt or unreadable");
         Gauge.builder("hybridstore.healer.passes.completed", passesCompleted, AtomicLong::get)
                 .description("Full repair + garbage collection passes finished").register(meters);
-        Gauge.builder("hybridstore.healer.scrub.cycles", scrubCycles, AtomicLong::get)
-                .description("Full scrub sweeps finished").register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String name, String description) {
@@ -132,16 +124,6 @@ public class HealerStats {
         intentsSettled.increment();
     }
 
-    public void scrubbed(int blobs, int bad, String position) {
-        blobsScrubbed.increment(blobs);
-        scrubBad.increment(bad);
-        scrubPosition.set(position);
-    }
-
-    public void scrubCycleFinished() {
-        scrubCycles.incrementAndGet();
-    }
-
     public long passesCompleted() {
         return passesCompleted.get();
     }
@@ -151,8 +133,6 @@ public class HealerStats {
                 (long) objectsScanned.count(), (long) degradedFound.count(), (long) objectsRepaired.count(),
                 (long) blobsRepaired.count(), (long) repairConflicts.count(), (long) bytesReadForRepair.count(),
                 (long) checkRequests.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
-                (long) blobsCollected.count(), (long) bytesCollected.count(),
-                new StatsView.Scrub((long) blobsScrubbed.count(), (long) scrubBad.count(), scrubCycles.get(),
-                        scrubPosition.get()));
+                (long) blobsCollected.count(), (long) bytesCollected.count());
     }
 }

@@ -17,13 +17,5 @@ public record StatsView(
         @JsonProperty("intents_rolled_back") long intentsRolledBack,
         @JsonProperty("intents_settled") long intentsSettled,
         @JsonProperty("blobs_collected") long blobsCollected,
-        @JsonProperty("bytes_collected") long bytesCollected,
-        @JsonProperty("scrub") Scrub scrub) {
-
-    public record Scrub(
-            @JsonProperty("blobs_verified") long blobsVerified,
-            @JsonProperty("bad_found") long badFound,
-            @JsonProperty("cycles_completed") long cyclesCompleted,
-            @JsonProperty("position") String position) {
-    }
+        @JsonProperty("bytes_collected") long bytesCollected) {
 }
