@@ -2,6 +2,7 @@ package io.hybridstore.systemtest;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +24,11 @@ class HealerNodeReplacementTest {
 
         healer.cluster.kill("storage-node-" + victim);
         try {
-            HealerTestCluster.sleep(12_000);
-            healer.fullPass();
+            // The lease lapses within its TTL and the healer then waits out the node grace: poll passes until then.
+            HealerTestCluster.await(Duration.ofSeconds(90), "the dead node's replica rebuilt elsewhere", () -> {
+                healer.fullPass();
+                return healer.blobsOf(replicatedVersion).values().stream().mapToInt(List::size).sum() == 3;
+            });
             Map<Integer, List<String>> ec = healer.blobsOf(version);
             assertThat(ec).hasSize(5).doesNotContainKey(victim);
             healer.assertFullyRedundant(replicatedVersion, 3);
