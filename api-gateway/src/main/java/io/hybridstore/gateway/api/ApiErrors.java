@@ -72,7 +72,6 @@ class ApiErrors {
 
     @ExceptionHandler
     ResponseEntity<ErrorBody> objectUnavailable(ObjectUnavailableException e) {
-        log.warn("Read failed: {}", e.getMessage());
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "object_unavailable", e.getMessage());
     }
 

@@ -25,7 +25,11 @@ import java.util.concurrent.CompletionException;
 public class ReadCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(ReadCoordinator.class);
-    private static final int MAX_ATTEMPTS = 5;
+    /**
+     * Each retry follows a newer committed version, so a read only retries while writers make progress; the bound
+     * keeps a key overwritten without pause from holding a reader forever.
+     */
+    private static final int MAX_ATTEMPTS = 20;
 
     private final ManifestStore manifests;
     private final PartReader parts;
@@ -59,6 +63,8 @@ public class ReadCoordinator {
             } catch (ObjectUnavailableException e) {
                 Manifest now = current(key);
                 if (now.version().equals(manifest.version()) || attempt == MAX_ATTEMPTS) {
+                    log.warn("Read of '{}' failed on version {} after {} attempts: {}", key, manifest.version(),
+                            attempt, e.getMessage());
                     throw e;
                 }
                 manifest = now;
