@@ -3,6 +3,7 @@ package io.hybridstore.healer.pass;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.gc.GarbageCollector;
+import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.repair.RepairProperties;
 import io.hybridstore.healer.repair.RepairService;
@@ -10,7 +11,6 @@ import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.status.StatsView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * completes when a pass begun after the request has finished.
  */
 @Component
-public class PassScheduler implements SmartLifecycle {
+public class PassScheduler extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(PassScheduler.class);
     private static final Duration TICK = Duration.ofSeconds(1);
@@ -41,11 +41,10 @@ public class PassScheduler implements SmartLifecycle {
     private final RepairProperties properties;
     private final Clock clock;
     private final LinkedBlockingQueue<CompletableFuture<StatsView>> waiters = new LinkedBlockingQueue<>();
-    private volatile boolean running;
-    private Thread thread;
 
     PassScheduler(RepairService repair, GarbageCollector gc, LeaderGate gate, HealerStats stats,
                   RepairProperties properties, Clock clock) {
+        super("healer-passes");
         this.repair = repair;
         this.gc = gc;
         this.gate = gate;
@@ -62,27 +61,9 @@ public class PassScheduler implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        running = true;
-        thread = Thread.ofVirtual().name("healer-passes").start(this::loop);
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
+    protected void loop() {
         Instant nextPass = clock.instant();
-        while (running) {
+        while (running()) {
             try {
                 CompletableFuture<StatsView> asked = waiters.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
                 if (!gate.isLeader()) {

@@ -11,6 +11,7 @@ import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.common.wal.WalRecordCodec;
+import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.status.HealerStats;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * are idempotent and a second closing record is ignored).
  */
 @Component
-public class RollbackWorker implements SmartLifecycle {
+public class RollbackWorker extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(RollbackWorker.class);
     private static final Duration IDLE = Duration.ofMillis(200);
@@ -61,13 +61,12 @@ public class RollbackWorker implements SmartLifecycle {
     private final HealerStats stats;
     private final RollbackProperties properties;
     private final Clock clock;
-    private volatile boolean running;
     private volatile OpenIntents snapshot;
-    private Thread thread;
 
     RollbackWorker(ConsumerFactory<String, byte[]> consumers, KafkaTemplate<String, byte[]> producer,
                    ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
                    HealerStats stats, RollbackProperties properties, Clock clock) {
+        super("healer-rollback");
         this.consumers = consumers;
         this.producer = producer;
         this.manifests = manifests;
@@ -85,26 +84,8 @@ public class RollbackWorker implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        running = true;
-        thread = Thread.ofVirtual().name("healer-rollback").start(this::loop);
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
-        while (running) {
+    protected void loop() {
+        while (running()) {
             try {
                 if (!gate.isLeader()) {
                     Thread.sleep(IDLE);
@@ -137,7 +118,7 @@ public class RollbackWorker implements SmartLifecycle {
                     snapshot = null;
                 }
             });
-            while (running && gate.isLeader()) {
+            while (running() && gate.isLeader()) {
                 var records = consumer.poll(properties.pollTimeout());
                 for (ConsumerRecord<String, byte[]> record : records) {
                     decode(record).ifPresent(r -> tracker.accept(r, record.partition(), record.offset()));
