@@ -1,6 +1,5 @@
 package io.hybridstore.common.hash;
 
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,12 +18,6 @@ public final class Checksums {
     public static long crc32c(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, offset, length);
-        return crc.getValue();
-    }
-
-    public static long crc32c(ByteBuffer buffer) {
-        CRC32C crc = new CRC32C();
-        crc.update(buffer.duplicate());
         return crc.getValue();
     }
 
