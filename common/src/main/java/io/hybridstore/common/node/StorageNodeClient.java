@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -140,9 +141,19 @@ public final class StorageNodeClient {
         return HttpRequest.newBuilder(URI.create(node.url() + path)).timeout(timeout);
     }
 
+    /**
+     * Sends once more when the first attempt fails on the connection rather than by timing out: a pooled connection
+     * to a node that restarted meanwhile is dead, and every call here is idempotent (blobs are immutable).
+     */
     private HttpResponse<byte[]> send(NodeInfo node, HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                throw e;
+            } catch (IOException staleConnection) {
+                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (IOException e) {
             throw StorageNodeException.unreachable(node, request.method() + " " + request.uri().getPath(), e);
         } catch (InterruptedException e) {
