@@ -3,6 +3,16 @@ package io.hybridstore.systemtest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +72,88 @@ class ErasureCodedEndToEndTest {
         }
         assertThat(usage()).as("the refused write left no blob behind").isEqualTo(before);
         assertThat(api.delete(key).status()).isEqualTo(200);
+    }
+
+    @Test
+    void chunkedBodyIsStreamedIntoStripesWithoutADeclaredLength() {
+        String key = "e2e/ec/chunked";
+        String value = Values.large(2_600_000, 11);
+        long before = usage();
+        Api.Response written = postChunked(key, value.getBytes(StandardCharsets.UTF_8));
+        assertThat(written.status()).as(written.text()).isEqualTo(200);
+        assertThat(written.json().get("size").asLong()).isEqualTo(value.length());
+        assertThat(written.json().get("total_chunks").asInt()).as("3 stripes of 1 MiB").isEqualTo(18);
+        assertThat(api.read(key).text()).isEqualTo(value);
+        assertThat(api.delete(key).status()).isEqualTo(200);
+        assertThat(usage()).isEqualTo(before);
+    }
+
+    @Test
+    void bodyFoundInvalidAfterStripesWereWrittenLeavesNothingBehind() {
+        String key = "e2e/ec/invalid-tail";
+        String value = Values.large(2_600_000, 12);
+        long before = usage();
+        Api.Response refused = postChunked(key, (value + ",\"garbage\"]").getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(422);
+        assertThat(refused.json().get("error").asString()).isEqualTo("invalid_json");
+        assertThat(api.read(key).status()).isEqualTo(404);
+        assertThat(usage()).as("the stripes written before the body turned out invalid are deleted").isEqualTo(before);
+    }
+
+    @Test
+    void anUploadSlowerThanTheZombieTimeoutIsNotRolledBack() {
+        String key = "e2e/ec/slow-upload";
+        String value = Values.large(2_600_000, 13);
+        // The healers roll back intents idle for 10 s here; the gateway's heartbeats (every 3 s) keep this one alive.
+        InputStream body = stallingHalfway(value.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(15));
+        Api.Response written = api.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/write?strategy=ec&key="
+                        + Api.encode(key)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)));
+        assertThat(written.status()).as(written.text()).isEqualTo(200);
+        assertThat(api.read(key).text()).isEqualTo(value);
+        assertThat(api.delete(key).status()).isEqualTo(200);
+    }
+
+    /** The bytes with a pause after the first half, as a client on a stalled link would send them. */
+    private static InputStream stallingHalfway(byte[] bytes, Duration pause) {
+        int half = bytes.length / 2;
+        InputStream rest = new FilterInputStream(new ByteArrayInputStream(bytes, half, bytes.length - half)) {
+            private boolean paused;
+
+            @Override
+            public int read() throws IOException {
+                pauseOnce();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                pauseOnce();
+                return super.read(buffer, offset, length);
+            }
+
+            private void pauseOnce() throws InterruptedIOException {
+                if (!paused) {
+                    paused = true;
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted during the pause");
+                    }
+                }
+            }
+        };
+        return new SequenceInputStream(new ByteArrayInputStream(bytes, 0, half), rest);
+    }
+
+    /** Straight to a gateway, chunked: nginx would buffer the body and declare its length. */
+    private Api.Response postChunked(String key, byte[] body) {
+        String gateway = "http://127.0.0.1:" + (8101 + LocalCluster.PORT_OFFSET);
+        return new Api(gateway).send(HttpRequest.newBuilder(URI.create(gateway + "/write?strategy=ec&key=" + Api.encode(key)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     }
 
     private long usage() {

@@ -1,6 +1,7 @@
 package io.hybridstore.systemtest;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -9,7 +10,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Damage done behind the cluster's back — a blob deleted on its node, bytes flipped on disk — is repaired. */
+/**
+ * Damage done behind the cluster's back is repaired: a blob deleted on its node by the next repair pass, bytes
+ * flipped on disk by the next scrub (the pass only asks whether blobs are present).
+ */
 class HealerRepairTest {
 
     private final HealerTestCluster healer = new HealerTestCluster();
@@ -38,8 +42,10 @@ class HealerRepairTest {
         corruptOneBlob(replicated);
         corruptOneBlob(coded);
 
-        healer.fullPass();
+        JsonNode status = healer.fullScrub();
 
+        assertThat(status.path("last_scrub").path("damaged").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(status.path("bytes_verified").asLong()).isGreaterThan(0);
         healer.assertFullyRedundant(replicated, 3);
         healer.assertFullyRedundant(coded, 6);
         assertReads("healer/repair/corrupt-replica", Values.large(30_000, 3));

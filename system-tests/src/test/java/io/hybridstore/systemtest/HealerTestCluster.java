@@ -81,6 +81,25 @@ final class HealerTestCluster {
         throw new AssertionError("no full healer pass finished within 120 s");
     }
 
+    /** Asks the leader for a scrub cycle (every blob read and verified on its node) and waits until one has finished. */
+    JsonNode fullScrub() {
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            Api.Response response;
+            try {
+                response = healer(leader()).post("/scrub?wait=PT150S", null, new byte[0]);
+            } catch (IllegalStateException unreachable) {
+                sleep(200);
+                continue;
+            }
+            if (response.status() == 200) {
+                return response.json();
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no scrub cycle finished within 180 s");
+    }
+
     /** node number → ids of the blobs on it whose id starts with {@code version + "."}; stopped nodes are skipped. */
     Map<Integer, List<String>> blobsOf(String version) {
         Map<Integer, List<String>> found = new LinkedHashMap<>();

@@ -89,7 +89,8 @@ final class LocalCluster {
                 "HYBRIDSTORE_HEALER_REPAIR_SCANINTERVAL", "2s",
                 "HYBRIDSTORE_HEALER_REPAIR_NODEGRACE", "10s",
                 "HYBRIDSTORE_HEALER_ROLLBACK_ZOMBIETIMEOUT", "10s",
-                "HYBRIDSTORE_HEALER_GC_GRACE", "20s"));
+                "HYBRIDSTORE_HEALER_GC_GRACE", "20s",
+                "HYBRIDSTORE_WAL_HEARTBEATINTERVAL", "3s"));
         try {
             Files.createDirectories(runDir);
             Path output = runDir.resolve("cluster-sh.out");

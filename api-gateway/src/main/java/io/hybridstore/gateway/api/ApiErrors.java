@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.io.UncheckedIOException;
+
 /** The one place where exceptions become HTTP answers, always as {@code {"error": ..., "detail": ...}}. */
 @RestControllerAdvice
 class ApiErrors {
@@ -27,6 +29,13 @@ class ApiErrors {
     @ExceptionHandler
     ResponseEntity<ErrorBody> invalidRequest(ApiException e) {
         return answer(e.status(), e.error(), e.getMessage());
+    }
+
+    /** The client stopped sending its body, or sent less than it declared; a write reading it was aborted. */
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> unreadableBody(UncheckedIOException e) {
+        log.info("Write aborted, its body could not be read: {}", e.getCause().toString());
+        return answer(HttpStatus.BAD_REQUEST, "unreadable_body", e.getMessage() + ": " + e.getCause().getMessage());
     }
 
     @ExceptionHandler

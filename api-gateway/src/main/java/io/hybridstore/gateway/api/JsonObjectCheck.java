@@ -10,10 +10,13 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 
+import java.io.InputStream;
+
 /**
  * Checks that a body is exactly one non-empty JSON object in valid UTF-8, without duplicate keys and no deeper
- * than the configured limit. It only tokenizes — the value is stored as the client's bytes, so number literals,
- * escapes and field order come back exactly as written.
+ * than the configured limit. It only tokenizes and skips values — the value is stored as the client's bytes, so
+ * number literals, escapes and field order come back exactly as written, and a long string is never held in memory
+ * as text.
  */
 final class JsonObjectCheck {
 
@@ -35,6 +38,19 @@ final class JsonObjectCheck {
 
     void requireObject(byte[] body) {
         try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
+            requireObject(parser);
+        }
+    }
+
+    /** The same check over a body read as a stream, as it arrives (see {@link StreamedBody}). */
+    void requireObject(InputStream body) {
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
+            requireObject(parser);
+        }
+    }
+
+    private static void requireObject(JsonParser parser) {
+        try {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("the body must be a JSON object");
             }

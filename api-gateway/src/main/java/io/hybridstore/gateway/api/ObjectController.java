@@ -57,14 +57,15 @@ class ObjectController {
         Strategy strategy = RequestValidation.strategy(request.getParameter("strategy"));
         boolean hotOnly = RequestValidation.hotOnly(request.getParameter("hot_only"), strategy);
         RequestValidation.jsonContentType(request.getContentType());
-        byte[] body = RequestValidation.body(request.getInputStream(), request.getContentLengthLong(),
-                properties.maxBodySize().toBytes());
-        jsonCheck.requireObject(body);
+        long limit = properties.maxBodySize().toBytes();
+        RequestValidation.declaredLength(request.getContentLengthLong(), limit);
 
-        WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, hotOnly, body));
-        Map<String, Object> response = ok(outcome.manifest(), started);
-        response.putAll(outcome.details());
-        return response;
+        try (StreamedBody body = new StreamedBody(request.getInputStream(), request.getContentLengthLong(), limit, jsonCheck)) {
+            WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, hotOnly, body));
+            Map<String, Object> response = ok(outcome.manifest(), started);
+            response.putAll(outcome.details());
+            return response;
+        }
     }
 
     @GetMapping("/read/**")

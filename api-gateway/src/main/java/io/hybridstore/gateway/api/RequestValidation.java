@@ -106,12 +106,26 @@ final class RequestValidation {
             throw tooLarge(body.length, limit);
         }
         if (body.length == 0) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "invalid_json", "the body is empty; send a JSON object");
+            throw emptyBody();
         }
         return body;
     }
 
-    private static ApiException tooLarge(long size, long limit) {
+    /** Refuses at once what the client declares too large or empty, before any of it is read. */
+    static void declaredLength(long declaredLength, long limit) {
+        if (declaredLength > limit) {
+            throw tooLarge(declaredLength, limit);
+        }
+        if (declaredLength == 0) {
+            throw emptyBody();
+        }
+    }
+
+    static ApiException emptyBody() {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "invalid_json", "the body is empty; send a JSON object");
+    }
+
+    static ApiException tooLarge(long size, long limit) {
         return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "body_too_large",
                 "the body is " + (size > limit + 1 ? size + " bytes" : "over " + limit + " bytes")
                         + "; the limit is " + limit + " bytes");

@@ -5,11 +5,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An open intent. It ends in exactly one of three ways: {@link #committed()}, {@link #aborted()}, or
  * {@link #leaveOpen(String)} when the outcome is unknown (an etcd commit that timed out may still have happened),
- * in which case the healer settles it later by comparing the intent's version with the committed one.
+ * in which case the healer settles it later by comparing the intent's version with the committed one. Until then
+ * its PENDING record is repeated every heartbeat interval, so a slow operation is not mistaken for a dead one.
  */
 public final class Intent {
 
@@ -18,6 +23,8 @@ public final class Intent {
     private final IntentLog intentLog;
     private final WalRecord pending;
     private final Clock clock;
+    private ScheduledFuture<?> heartbeat;
+    private boolean closed;
 
     Intent(IntentLog intentLog, WalRecord pending, Clock clock) {
         this.intentLog = intentLog;
@@ -25,34 +32,49 @@ public final class Intent {
         this.clock = clock;
     }
 
+    synchronized void heartbeatWith(ScheduledExecutorService scheduler, Duration interval) {
+        heartbeat = scheduler.scheduleAtFixedRate(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public WalRecord record() {
         return pending;
     }
 
     /**
-     * Closes the intent as committed. The commit already happened in etcd, so a log failure here is only
-     * logged: the healer sees a PENDING whose version is the committed one and leaves it alone.
+     * Closes the intent as committed. The commit already happened in etcd, so the record is not waited for: if it
+     * is lost, the healer sees a PENDING whose version is the committed one and leaves it alone.
      */
     public void committed() {
-        closeQuietly(WalRecord.Type.COMMITTED);
+        close(WalRecord.Type.COMMITTED);
     }
 
-    /** Closes the intent as aborted, after the caller removed what it wrote. */
+    /** Closes the intent as aborted, after the caller removed what it wrote (the healer would remove it again). */
     public void aborted() {
-        closeQuietly(WalRecord.Type.ABORTED);
+        close(WalRecord.Type.ABORTED);
     }
 
     public void leaveOpen(String reason) {
+        stopHeartbeat();
         log.warn("Leaving intent {} ({} {} version {}) open for the healer: {}", pending.txId(),
                 pending.operation(), pending.key(), pending.version(), reason);
     }
 
-    private void closeQuietly(WalRecord.Type outcome) {
-        try {
-            intentLog.append(pending.close(outcome, clock.millis()));
-        } catch (LogUnavailableException e) {
-            log.warn("Could not append {} for intent {}; the healer will settle it: {}", outcome, pending.txId(),
-                    e.getMessage());
+    /** Synchronized with {@link #beat()}, so a heartbeat is never sent after the closing record. */
+    private synchronized void close(WalRecord.Type outcome) {
+        stopHeartbeat();
+        intentLog.appendInBackground(pending.close(outcome, clock.millis()));
+    }
+
+    private synchronized void beat() {
+        if (!closed) {
+            intentLog.appendInBackground(pending.heartbeat(clock.millis()));
+        }
+    }
+
+    private synchronized void stopHeartbeat() {
+        closed = true;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
         }
     }
 }

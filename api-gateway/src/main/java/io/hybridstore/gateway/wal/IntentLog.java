@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,6 +37,8 @@ public class IntentLog {
     private final String gatewayId;
     private final Clock clock;
     private volatile boolean topicReady;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("intent-heartbeats").daemon().factory());
 
     IntentLog(KafkaTemplate<String, byte[]> kafka, KafkaAdmin admin, NewTopic walTopic, WalProperties properties,
               GatewayProperties gateway, Clock clock) {
@@ -51,7 +55,9 @@ public class IntentLog {
         WalRecord pending = new WalRecord(WalRecord.Type.PENDING, UUID.randomUUID().toString(), operation, key,
                 version, blobs, clock.millis(), gatewayId);
         append(pending);
-        return new Intent(this, pending, clock);
+        Intent intent = new Intent(this, pending, clock);
+        intent.heartbeatWith(heartbeats, properties.heartbeatInterval());
+        return intent;
     }
 
     void append(WalRecord record) {
@@ -65,6 +71,25 @@ public class IntentLog {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw new LogUnavailableException("the log did not take a " + record.type() + " record for tx "
                     + record.txId() + " within " + properties.appendTimeout() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Appends a record that closes an intent without waiting for the broker: the outcome it records already
+     * happened (in etcd, or by deleting blobs), so the write's answer need not wait for it. A record that never
+     * arrives leaves the intent open, which the healer settles as it does after a gateway crash.
+     */
+    void appendInBackground(WalRecord record) {
+        try {
+            kafka.send(properties.topic(), record.key(), WalRecordCodec.toJson(record)).whenComplete((sent, e) -> {
+                if (e != null) {
+                    log.warn("Could not append {} for intent {}; the healer will settle it: {}", record.type(),
+                            record.txId(), rootMessage(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Could not append {} for intent {}; the healer will settle it: {}", record.type(), record.txId(),
+                    rootMessage(e));
         }
     }
 

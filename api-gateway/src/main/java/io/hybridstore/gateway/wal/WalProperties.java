@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param partitions        partitions of a newly created topic
  * @param replicationFactor replication factor of a newly created topic (3 on a production Kafka/Redpanda cluster)
  * @param appendTimeout     time an append may take before the operation fails with 503
+ * @param heartbeatInterval while an operation runs, its PENDING record is appended again this often, so the healer
+ *                          does not roll back a write that is slow (a large upload) rather than dead; keep it well
+ *                          below the healer's {@code rollback.zombie-timeout}
  */
 @Validated
 @ConfigurationProperties("hybridstore.wal")
@@ -22,5 +25,6 @@ public record WalProperties(
         @DefaultValue("hybridstore-wal") @NotBlank String topic,
         @DefaultValue("6") @Min(1) int partitions,
         @DefaultValue("1") @Min(1) short replicationFactor,
-        @DefaultValue("5s") Duration appendTimeout) {
+        @DefaultValue("5s") Duration appendTimeout,
+        @DefaultValue("10s") Duration heartbeatInterval) {
 }

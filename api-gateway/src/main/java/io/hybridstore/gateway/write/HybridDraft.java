@@ -11,6 +11,7 @@ import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.gateway.read.PartReader;
 import io.hybridstore.gateway.write.PartWriter.ReplicatedPlan;
+import io.hybridstore.gateway.write.PartWriter.StripeSource;
 import io.hybridstore.gateway.write.PartWriter.StripedPlan;
 import io.hybridstore.gateway.write.PartWriter.Target;
 import io.hybridstore.gateway.write.PartWriter.WrittenReplicated;
@@ -57,7 +58,7 @@ final class HybridDraft implements Draft {
         this.writer = writer;
         this.reader = reader;
         this.hotFields = hotFields;
-        this.split = FieldSplit.split(request.body(), hotFields);
+        this.split = FieldSplit.split(request.body().readAll(), hotFields);
         if (request.hotOnly()) {
             coldOf(current);
         }
@@ -79,7 +80,8 @@ final class HybridDraft implements Draft {
     public void writeParts() {
         boolean writeCold = coldPlan != null && !coldReusableAtStart;
         CompletableFuture<WrittenStriped> coldWrite = writeCold
-                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, split.cold()), Thread.ofVirtual()::start)
+                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, StripeSource.of(split.cold())),
+                        Thread.ofVirtual()::start)
                 : null;
         if (hotPlan != null) {
             hot = writer.writeReplicated(hotPlan, split.hot());
@@ -108,7 +110,7 @@ final class HybridDraft implements Draft {
             Optional<ErasureCodedPart> reusable = reusableCold(current);
             coldReused = reusable.isPresent();
             if (reusable.isEmpty()) {
-                cold = writer.writeStriped(coldPlan, split.cold());
+                cold = writer.writeStriped(coldPlan, StripeSource.of(split.cold()));
             }
             coldPart = reusable.orElseGet(() -> cold.part());
         }

@@ -17,17 +17,21 @@ import io.hybridstore.gateway.write.BlobFanout.PlannedBlob;
 import io.hybridstore.gateway.write.BlobFanout.PutResult;
 import org.springframework.stereotype.Component;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
 /**
  * Plans and writes the two kinds of part: replicated (full copies on distinct nodes) and erasure coded (RS(k, m)
  * stripes, the shards of a stripe on distinct nodes). Planning only names blobs and nodes, so the intent can list
- * every blob before any is written; writing encodes one stripe at a time, so memory per request stays bounded by
- * the stripe size whatever the object size.
+ * every blob before any is written; writing encodes stripes as the bytes arrive, so memory per request stays
+ * bounded by two stripes whatever the object size.
  */
 @Component
 class PartWriter {
@@ -103,29 +107,90 @@ class PartWriter {
                 properties.replicas());
     }
 
-    WrittenStriped writeStriped(StripedPlan plan, byte[] bytes) {
-        ErasureCoding ec = properties.ec();
-        int stripeSize = (int) ec.stripeSize().toBytes();
-        List<Stripe> stripes = new ArrayList<>(plan.stripes().size());
-        int written = 0;
-        for (int s = 0; s < plan.stripes().size(); s++) {
-            int offset = s * stripeSize;
-            int length = (int) Math.min(stripeSize, bytes.length - (long) offset);
-            byte[][] shards = codec.split(bytes, offset, length).shards();
-            codec.encode(shards);
-            List<Target> targets = plan.stripes().get(s);
-            List<PutResult> results = fanout.putAll(targets.stream()
-                    .map(t -> new PlannedBlob(t.node(), t.id(), shards[t.index()], Checksums.crc32c(shards[t.index()])))
-                    .toList());
-            List<PutResult> acknowledged = requireQuorum(results, ec.writeQuorum(), codec.totalShards());
-            written += acknowledged.size();
-            stripes.add(new Stripe(length, shards[0].length, acknowledged.stream()
-                    .map(r -> new Shard(index(targets, r), r.blob().node().id(), r.blob().id().value(), r.blob().crc32c()))
-                    .toList()));
+    /** Supplies an erasure-coded part's bytes a stripe at a time. */
+    @FunctionalInterface
+    interface StripeSource {
+
+        /** Fills {@code buffer}; returns the count, less than the buffer's length only at the end. */
+        int next(byte[] buffer);
+
+        static StripeSource of(byte[] bytes) {
+            return new StripeSource() {
+                private int offset;
+
+                @Override
+                public int next(byte[] buffer) {
+                    int n = Math.min(buffer.length, bytes.length - offset);
+                    System.arraycopy(bytes, offset, buffer, 0, n);
+                    offset += n;
+                    return n;
+                }
+            };
         }
-        ErasureCodedPart part = new ErasureCodedPart(ec.dataShards(), ec.parityShards(), bytes.length,
-                Checksums.sha256Hex(bytes), stripes);
-        return new WrittenStriped(part, written, plan.stripes().size() * codec.totalShards());
+    }
+
+    /**
+     * Encodes and writes the part stripe by stripe as its bytes arrive. One stripe's shards are on their way to the
+     * nodes while the next is read and encoded, so at most two stripes are held; a stripe below quorum fails the
+     * whole part. A failure never leaves a put running behind the caller's cleanup.
+     */
+    WrittenStriped writeStriped(StripedPlan plan, StripeSource source) {
+        ErasureCoding ec = properties.ec();
+        byte[] buffer = new byte[(int) ec.stripeSize().toBytes()];
+        MessageDigest sha256 = Checksums.sha256();
+        List<Stripe> stripes = new ArrayList<>();
+        long length = 0;
+        CompletableFuture<Stripe> inFlight = null;
+        try {
+            for (int s = 0; ; s++) {
+                int n = source.next(buffer);
+                if (n == 0 && s > 0) {
+                    break;
+                }
+                if (s == plan.stripes().size()) {
+                    throw new IllegalStateException("the value is longer than the " + s + " stripes planned for it");
+                }
+                sha256.update(buffer, 0, n);
+                length += n;
+                byte[][] shards = codec.split(buffer, 0, n).shards();
+                codec.encode(shards);
+                if (inFlight != null) {
+                    stripes.add(await(inFlight));
+                }
+                List<Target> targets = plan.stripes().get(s);
+                inFlight = CompletableFuture.supplyAsync(() -> putStripe(targets, shards, n), Thread.ofVirtual()::start);
+                if (n < buffer.length) {
+                    break;
+                }
+            }
+            stripes.add(await(inFlight));
+        } finally {
+            if (inFlight != null) {
+                inFlight.exceptionally(failure -> null).join();
+            }
+        }
+        ErasureCodedPart part = new ErasureCodedPart(ec.dataShards(), ec.parityShards(), length,
+                HexFormat.of().formatHex(sha256.digest()), stripes);
+        int written = stripes.stream().mapToInt(stripe -> stripe.shards().size()).sum();
+        return new WrittenStriped(part, written, stripes.size() * codec.totalShards());
+    }
+
+    private Stripe putStripe(List<Target> targets, byte[][] shards, int length) {
+        List<PutResult> results = fanout.putAll(targets.stream()
+                .map(t -> new PlannedBlob(t.node(), t.id(), shards[t.index()], Checksums.crc32c(shards[t.index()])))
+                .toList());
+        List<PutResult> acknowledged = requireQuorum(results, properties.ec().writeQuorum(), codec.totalShards());
+        return new Stripe(length, shards[0].length, acknowledged.stream()
+                .map(r -> new Shard(index(targets, r), r.blob().node().id(), r.blob().id().value(), r.blob().crc32c()))
+                .toList());
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 
     private static int index(List<Target> targets, PutResult result) {

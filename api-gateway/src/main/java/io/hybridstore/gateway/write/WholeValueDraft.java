@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * {@code replication} and {@code ec}: the value is stored whole, as replicas or as RS stripes. Nothing depends on
- * the previous version, so a commit conflict just commits the same manifest over the newer one.
+ * the previous version, so a commit conflict just commits the same manifest over the newer one. An {@code ec}
+ * value is streamed from the request into stripes; its stripes are planned from the declared length, or up to the
+ * body limit when the client sent it chunked.
  */
 final class WholeValueDraft implements Draft {
 
@@ -25,19 +27,27 @@ final class WholeValueDraft implements Draft {
     private final String version;
     private final long createdAt;
     private final PartWriter writer;
+    private final byte[] replicatedValue;
     private final ReplicatedPlan replicatedPlan;
     private final StripedPlan stripedPlan;
     private WrittenReplicated replicated;
     private WrittenStriped striped;
 
-    WholeValueDraft(WriteRequest request, String version, long createdAt, PartWriter writer) {
+    WholeValueDraft(WriteRequest request, String version, long createdAt, PartWriter writer, long maxLength) {
         this.request = request;
         this.version = version;
         this.createdAt = createdAt;
         this.writer = writer;
-        boolean replication = request.strategy() == Strategy.REPLICATION;
-        this.replicatedPlan = replication ? writer.planReplicated(request.key(), version, "data") : null;
-        this.stripedPlan = replication ? null : writer.planStriped(request.key(), version, "data", request.body().length);
+        if (request.strategy() == Strategy.REPLICATION) {
+            this.replicatedValue = request.body().readAll();
+            this.replicatedPlan = writer.planReplicated(request.key(), version, "data");
+            this.stripedPlan = null;
+        } else {
+            long declared = request.body().declaredLength();
+            this.replicatedValue = null;
+            this.replicatedPlan = null;
+            this.stripedPlan = writer.planStriped(request.key(), version, "data", declared >= 0 ? declared : maxLength);
+        }
     }
 
     @Override
@@ -48,16 +58,16 @@ final class WholeValueDraft implements Draft {
     @Override
     public void writeParts() {
         if (replicatedPlan != null) {
-            replicated = writer.writeReplicated(replicatedPlan, request.body());
+            replicated = writer.writeReplicated(replicatedPlan, replicatedValue);
         } else {
-            striped = writer.writeStriped(stripedPlan, request.body());
+            striped = writer.writeStriped(stripedPlan, request.body()::readNext);
+            request.body().finish();
         }
     }
 
     @Override
     public Manifest manifestOver(Optional<VersionedManifest> current) {
-        byte[] value = request.body();
-        return new Manifest(request.key(), version, request.strategy(), "application/json", value.length,
+        return new Manifest(request.key(), version, request.strategy(), "application/json", size(),
                 replicated != null ? replicated.part().sha256() : striped.part().sha256(), createdAt,
                 replicated != null ? replicated.part() : null, striped != null ? striped.part() : null, null);
     }
@@ -65,7 +75,7 @@ final class WholeValueDraft implements Draft {
     @Override
     public Map<String, Object> details() {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("size", request.body().length);
+        details.put("size", size());
         if (replicated != null) {
             details.put("nodes_written", replicated.nodeUrls());
             details.put("partial", replicated.nodeUrls().size() < replicated.planned());
@@ -75,5 +85,9 @@ final class WholeValueDraft implements Draft {
             details.put("partial", striped.chunksWritten() < striped.totalChunks());
         }
         return details;
+    }
+
+    private long size() {
+        return replicated != null ? replicated.part().length() : striped.part().length();
     }
 }

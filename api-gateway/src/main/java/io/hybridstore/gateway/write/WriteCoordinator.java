@@ -60,7 +60,8 @@ public class WriteCoordinator {
         Optional<VersionedManifest> current = manifests.get(request.key());
         String version = versionIds.next();
         Draft draft = switch (request.strategy()) {
-            case REPLICATION, EC -> new WholeValueDraft(request, version, clock.millis(), writer);
+            case REPLICATION, EC -> new WholeValueDraft(request, version, clock.millis(), writer,
+                    properties.maxBodySize().toBytes());
             case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader, hotFields);
         };
 

@@ -2,6 +2,6 @@ package io.hybridstore.gateway.write;
 
 import io.hybridstore.common.manifest.Strategy;
 
-/** A validated write: the key, how to store it, and the exact bytes of the JSON object as the client sent them. */
-public record WriteRequest(String key, Strategy strategy, boolean hotOnly, byte[] body) {
+/** A write whose parameters are validated; its body is checked as it is read. */
+public record WriteRequest(String key, Strategy strategy, boolean hotOnly, WriteBody body) {
 }

@@ -2,6 +2,8 @@ package io.hybridstore.common.manifest;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +19,18 @@ public final class VersionIds {
 
     public VersionIds(Clock clock) {
         this.clock = clock;
+    }
+
+    /** When the version was created, by the clock of the gateway that named it; empty for what is not a version id. */
+    public static Optional<Instant> createdAt(String version) {
+        if (version.length() < 13 || version.charAt(0) != 'v') {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochMilli(Long.parseLong(version, 1, 13, 16)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     public String next() {

@@ -14,8 +14,11 @@ import io.etcd.jetcd.options.PutOption;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.ManifestCodec;
+import io.hybridstore.common.manifest.VersionIds;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +98,21 @@ public final class ManifestStore {
                 return current.map(VersionedManifest::manifest);
             }
         }
+    }
+
+    /**
+     * Removes the rollback fences of versions created before {@code cutoff}; returns how many. A fence only has to
+     * outlive the write it fences, and no write runs for as long as the retention the caller chose.
+     */
+    public int pruneFences(Instant cutoff) {
+        ByteSequence prefix = EtcdKeys.bytes(keys.prefix() + "rolled-back/");
+        List<String> stale = await(kv.get(prefix, GetOption.builder().isPrefix(true).withKeysOnly(true).build()))
+                .getKvs().stream()
+                .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.size()))
+                .filter(version -> VersionIds.createdAt(version).filter(created -> created.isBefore(cutoff)).isPresent())
+                .toList();
+        stale.forEach(version -> await(kv.delete(keys.rolledBackVersion(version))));
+        return stale.size();
     }
 
     /** Removes the manifest if the key's mod revision is still {@code expectedModRevision}. */

@@ -109,9 +109,12 @@ public final class StorageNodeClient {
         return json.readValue(response.body(), BlobPage.class);
     }
 
-    /** Asks the node which of these blobs it holds intact; the node reads and verifies them itself. */
-    public BlobCheck check(NodeInfo node, List<BlobId> ids) {
-        byte[] body = json.writeValueAsBytes(Map.of("ids", ids.stream().map(BlobId::value).toList()));
+    /**
+     * Asks the node which of these blobs it holds: with {@code verify}, intact as the node reads and checks them
+     * itself; without, merely present in its index.
+     */
+    public BlobCheck check(NodeInfo node, List<BlobId> ids, boolean verify) {
+        byte[] body = json.writeValueAsBytes(Map.of("ids", ids.stream().map(BlobId::value).toList(), "verify", verify));
         HttpResponse<byte[]> response = send(node, request(node, "/blobs/check")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());

@@ -26,7 +26,7 @@ class StorageNodeClientTest {
     void aConnectionDroppedByARestartedNodeIsRetriedOnce() throws Exception {
         String answer = "{\"intact\":[\"a.data.0\"],\"missing\":[],\"corrupt\":[]}";
         try (FlakyServer server = new FlakyServer(1, answer)) {
-            BlobCheck check = client.check(server.node(), List.of(new BlobId("a.data.0")));
+            BlobCheck check = client.check(server.node(), List.of(new BlobId("a.data.0")), true);
 
             assertThat(check.intact()).containsExactly("a.data.0");
             assertThat(server.connections()).isEqualTo(2);
@@ -36,7 +36,7 @@ class StorageNodeClientTest {
     @Test
     void aNodeThatKeepsDroppingConnectionsIsUnreachable() throws Exception {
         try (FlakyServer server = new FlakyServer(Integer.MAX_VALUE, "")) {
-            assertThatThrownBy(() -> client.check(server.node(), List.of(new BlobId("a.data.0"))))
+            assertThatThrownBy(() -> client.check(server.node(), List.of(new BlobId("a.data.0")), true))
                     .isInstanceOf(StorageNodeException.class);
             assertThat(server.connections()).isEqualTo(2);
         }

@@ -6,6 +6,7 @@ import io.hybridstore.healer.HealerProperties;
 import io.hybridstore.healer.leadership.LeaderElection;
 import io.hybridstore.healer.leadership.LeadershipStatus;
 import io.hybridstore.healer.pass.PassScheduler;
+import io.hybridstore.healer.scrub.ScrubScheduler;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.status.StatsView;
 import org.springframework.http.HttpStatus;
@@ -17,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 @RestController
 class StatusController {
@@ -28,12 +31,15 @@ class StatusController {
     private final HealerProperties properties;
     private final HealerStats stats;
     private final PassScheduler passes;
+    private final ScrubScheduler scrubs;
 
-    StatusController(LeaderElection election, HealerProperties properties, HealerStats stats, PassScheduler passes) {
+    StatusController(LeaderElection election, HealerProperties properties, HealerStats stats, PassScheduler passes,
+                     ScrubScheduler scrubs) {
         this.election = election;
         this.properties = properties;
         this.stats = stats;
         this.passes = passes;
+        this.scrubs = scrubs;
     }
 
     @GetMapping("/status")
@@ -47,17 +53,31 @@ class StatusController {
      */
     @PostMapping("/scan")
     ResponseEntity<?> scan(@RequestParam(defaultValue = "PT2M") Duration wait) throws InterruptedException {
+        return onLeader(passes::requestPass, wait, "full pass");
+    }
+
+    /**
+     * Runs a scrub cycle (every blob read and verified on its node, damage repaired) on the leader and answers when
+     * one that started after this request has finished; 409 on a follower, 504 when it takes longer than {@code wait}.
+     */
+    @PostMapping("/scrub")
+    ResponseEntity<?> scrub(@RequestParam(defaultValue = "PT10M") Duration wait) throws InterruptedException {
+        return onLeader(scrubs::requestScrub, wait, "scrub cycle");
+    }
+
+    private ResponseEntity<?> onLeader(Supplier<CompletableFuture<StatsView>> request, Duration wait, String what)
+            throws InterruptedException {
         if (!election.isLeader()) {
             return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "not_leader",
                     "detail", "ask the leader: " + election.leaderId().orElse("unknown")));
         }
         try {
-            return ResponseEntity.ok(passes.requestPass().get(wait.toMillis(), TimeUnit.MILLISECONDS));
+            return ResponseEntity.ok(request.get().get(wait.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(Map.of("error", "timeout",
-                    "detail", "no full pass finished within " + wait));
+                    "detail", "no " + what + " finished within " + wait));
         } catch (ExecutionException e) {
-            return ResponseEntity.internalServerError().body(Map.of("error", "pass_failed",
+            return ResponseEntity.internalServerError().body(Map.of("error", what.replace(' ', '_') + "_failed",
                     "detail", String.valueOf(e.getCause())));
         }
     }

@@ -15,7 +15,7 @@ public final class Pacer {
         this.perSecond = perSecond;
     }
 
-    public synchronized void acquire(int units) throws InterruptedException {
+    public synchronized void acquire(long units) throws InterruptedException {
         long now = System.nanoTime();
         long earliest = now - Duration.ofSeconds(1).toNanos();
         if (nextFreeNanos < earliest) {

@@ -79,6 +79,10 @@ public class GarbageCollector {
                 return false;
             }
         }
+        int pruned = manifests.pruneFences(clock.instant().minus(properties.fenceRetention()));
+        if (pruned > 0) {
+            log.info("Pruned {} rollback fences older than {}", pruned, properties.fenceRetention());
+        }
         return true;
     }
 

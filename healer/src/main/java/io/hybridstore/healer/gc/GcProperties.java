@@ -15,11 +15,14 @@ import java.time.Duration;
  * @param grace    a blob younger than this is never collected: it may belong to a write whose intent the
  *                 healer has not read yet
  * @param pageSize blobs listed per request to a node
+ * @param fenceRetention how long the rollback fence of a rolled-back version is kept; it must outlive any write
+ *                 (a gateway checks the fence when it commits), so it is far longer than the zombie timeout
  */
 @Validated
 @ConfigurationProperties("hybridstore.healer.gc")
 public record GcProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("5m") @NotNull Duration grace,
-        @DefaultValue("1000") @Min(1) int pageSize) {
+        @DefaultValue("1000") @Min(1) int pageSize,
+        @DefaultValue("24h") @NotNull Duration fenceRetention) {
 }

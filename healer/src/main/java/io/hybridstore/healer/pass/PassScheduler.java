@@ -67,6 +67,9 @@ public class PassScheduler extends BackgroundLoop {
             try {
                 CompletableFuture<StatsView> asked = waiters.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
                 if (!gate.isLeader()) {
+                    if (asked != null) {
+                        waiters.add(asked);
+                    }
                     continue;
                 }
                 if (asked == null && clock.instant().isBefore(nextPass)) {

@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * Verdicts for many blobs at once: one {@code POST /blobs/check} per node, all nodes in parallel. The node reads
- * and verifies each blob against its CRC32C itself, so finding damage costs the healer only the id lists — it
- * never downloads a healthy blob.
+ * Verdicts for many blobs at once: one {@code POST /blobs/check} per node, all nodes in parallel. Verifying, the
+ * node reads each blob and checks its CRC32C itself, so finding damage costs the healer only the id lists — it
+ * never downloads a healthy blob; not verifying, the node only consults its index.
  */
 final class BlobChecker {
 
@@ -34,7 +34,7 @@ final class BlobChecker {
         this.stats = stats;
     }
 
-    BlobVerdicts check(Collection<BlobRef> refs, NodeLiveness.Snapshot nodes) {
+    BlobVerdicts check(Collection<BlobRef> refs, NodeLiveness.Snapshot nodes, boolean verify) {
         Map<String, List<BlobRef>> byNode = refs.stream().distinct().collect(Collectors.groupingBy(BlobRef::node));
         Map<BlobRef, Verdict> verdicts = new HashMap<>();
         Map<NodeInfo, List<BlobRef>> toAsk = new HashMap<>();
@@ -49,7 +49,7 @@ final class BlobChecker {
         });
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var answers = toAsk.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), executor.submit(() -> ask(e.getKey(), e.getValue())))).toList();
+                    .map(e -> Map.entry(e.getKey(), executor.submit(() -> ask(e.getKey(), e.getValue(), verify)))).toList();
             for (var answer : answers) {
                 try {
                     answer.getValue().get().forEach(verdicts::put);
@@ -64,11 +64,11 @@ final class BlobChecker {
         return (node, blob) -> verdicts.getOrDefault(new BlobRef(node, blob), Verdict.UNKNOWN);
     }
 
-    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs) {
+    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs, boolean verify) {
         Map<BlobRef, Verdict> result = new HashMap<>();
         try {
             stats.checkSent();
-            BlobCheck check = client.check(node, blobs.stream().map(b -> new BlobId(b.blob())).toList());
+            BlobCheck check = client.check(node, blobs.stream().map(b -> new BlobId(b.blob())).toList(), verify);
             check.intact().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.INTACT));
             check.missing().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
             check.corrupt().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));

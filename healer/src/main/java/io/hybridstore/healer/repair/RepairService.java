@@ -11,17 +11,23 @@ import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.cluster.Pacer;
 import io.hybridstore.healer.etcd.EtcdProperties;
 import io.hybridstore.healer.leadership.LeaderGate;
+import io.hybridstore.healer.scrub.ScrubProperties;
 import io.hybridstore.healer.status.HealerStats;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Repair: reported keys first, then every manifest, page by page. Per page, the referenced blobs are checked with
  * one batch call per node; each damaged manifest is planned ({@link RepairPlanner}) and repaired
- * ({@link RepairExecutor}). The scan's position is kept in etcd, so a new leader resumes where the old one stopped
- * and wraps around to the start to finish the pass.
+ * ({@link RepairExecutor}). Two sweeps share this: the repair scan, which asks only whether each blob is present
+ * (the nodes answer from their index), and the scrub, which has the nodes read and verify every blob, paced in
+ * bytes. Each sweep keeps its position in etcd, so a new leader resumes where the old one stopped and wraps around
+ * to the start to finish it.
  */
 @Component
 public class RepairService {
@@ -37,12 +43,14 @@ public class RepairService {
     private final BlobChecker checker;
     private final RepairExecutor executor;
     private final RepairHints hints;
-    private final ScanCursor cursor;
-    private final Pacer pacer;
+    private final Sweep repairScan;
+    private final Sweep scrub;
+    private final ScanCursor scrubStarted;
+    private final Clock clock;
 
     RepairService(ManifestStore manifests, NodeDirectory directory, NodeLiveness liveness, StorageNodeClient client,
-                  LeaderGate gate, HealerStats stats, RepairProperties properties, Client etcd, EtcdKeys keys,
-                  EtcdProperties etcdProperties) {
+                  LeaderGate gate, HealerStats stats, RepairProperties properties, ScrubProperties scrubProperties,
+                  Client etcd, EtcdKeys keys, EtcdProperties etcdProperties, Clock clock) {
         this.manifests = manifests;
         this.liveness = liveness;
         this.gate = gate;
@@ -52,48 +60,79 @@ public class RepairService {
         this.checker = new BlobChecker(client, stats);
         this.executor = new RepairExecutor(manifests, directory, client, gate, stats);
         this.hints = new RepairHints(etcd.getKVClient(), keys, etcdProperties.requestTimeout());
-        this.cursor = new ScanCursor(etcd.getKVClient(), keys, etcdProperties.requestTimeout());
-        this.pacer = new Pacer(properties.objectsPerSecond());
+        Pacer objects = new Pacer(properties.objectsPerSecond());
+        this.repairScan = new Sweep(new ScanCursor(etcd.getKVClient(), keys, "repair-cursor", etcdProperties.requestTimeout()),
+                false, objects, null);
+        this.scrub = new Sweep(new ScanCursor(etcd.getKVClient(), keys, "scrub-cursor", etcdProperties.requestTimeout()),
+                true, objects, new Pacer(scrubProperties.bytesPerSecond().toBytes()));
+        this.scrubStarted = new ScanCursor(etcd.getKVClient(), keys, "scrub-started", etcdProperties.requestTimeout());
+        this.clock = clock;
     }
 
-    /** Repairs the keys gateways reported; a hint is removed once its key was looked at (repaired or fine). */
+    /** One sweep's cursor, whether the nodes verify what they hold, and its pacing (bytes: scrub only). */
+    private record Sweep(ScanCursor cursor, boolean verify, Pacer objects, Pacer bytes) {
+    }
+
+    /**
+     * Repairs the keys gateways reported; a hint is removed once its key was looked at (repaired or fine). A read
+     * found something wrong there, possibly rot, so the nodes verify these blobs.
+     */
     public void processHints() {
         for (RepairHints.Hint hint : hints.pending(HINTS_PER_ROUND)) {
             if (!gate.isLeader()) {
                 return;
             }
             Optional<VersionedManifest> current = manifests.get(hint.objectKey());
-            if (current.isEmpty() || repairPage(List.of(current.get()))) {
+            if (current.isEmpty() || repairPage(List.of(current.get()), true)) {
                 hints.done(hint);
             }
         }
     }
 
-    /** Checks and repairs one key now (a gateway's hint). */
-    public void repairKey(String key) {
-        manifests.get(key).ifPresent(m -> repairPage(List.of(m)));
+    /**
+     * One full repair scan over every manifest, resuming from the saved cursor and wrapping around to it. Returns
+     * false when leadership was lost before the end; the cursor then tells the next leader where to go on.
+     */
+    public boolean scan() throws InterruptedException {
+        return sweep(repairScan);
+    }
+
+    /** One full scrub: like {@link #scan()}, but every blob is read and verified on its node. */
+    public boolean scrub() throws InterruptedException {
+        if (scrub.cursor().load().isEmpty()) {
+            scrubStarted.save(clock.instant().toString());
+        }
+        return sweep(scrub);
     }
 
     /**
-     * One full scan over every manifest, resuming from the saved cursor and wrapping around to it. Returns false
-     * when leadership was lost before the end; the cursor then tells the next leader where to go on.
+     * When the next scrub cycle is due: {@code interval} after the last one started, as recorded in etcd so that
+     * restarts and leader changes keep the rhythm; at once before the first, and for one that was cut short.
      */
-    public boolean scan() throws InterruptedException {
-        Optional<String> resumeFrom = cursor.load();
-        if (!scanRange(resumeFrom.orElse(null), null)) {
+    public Instant nextScrubDue(Duration interval) {
+        Instant now = clock.instant();
+        if (scrub.cursor().load().isPresent()) {
+            return now;
+        }
+        return scrubStarted.load().map(Instant::parse).map(started -> started.plus(interval)).orElse(now);
+    }
+
+    private boolean sweep(Sweep sweep) throws InterruptedException {
+        Optional<String> resumeFrom = sweep.cursor().load();
+        if (!sweepRange(sweep, resumeFrom.orElse(null), null)) {
             return false;
         }
-        if (resumeFrom.isPresent() && !scanRange(null, resumeFrom.get())) {
+        if (resumeFrom.isPresent() && !sweepRange(sweep, null, resumeFrom.get())) {
             return false;
         }
         if (gate.isLeader()) {
-            cursor.clear();
+            sweep.cursor().clear();
         }
         return true;
     }
 
-    /** Scans keys after {@code from} (null: the start) up to and including {@code upTo} (null: the end). */
-    private boolean scanRange(String from, String upTo) throws InterruptedException {
+    /** Sweeps keys after {@code from} (null: the start) up to and including {@code upTo} (null: the end). */
+    private boolean sweepRange(Sweep sweep, String from, String upTo) throws InterruptedException {
         String after = from;
         while (true) {
             if (!gate.isLeader()) {
@@ -105,13 +144,21 @@ public class RepairService {
             if (inRange.isEmpty()) {
                 return true;
             }
-            pacer.acquire(inRange.size());
-            if (!repairPage(inRange) && !gate.isLeader()) {
+            sweep.objects().acquire(inRange.size());
+            long bytes = inRange.stream().mapToLong(m -> storedBytes(m.manifest())).sum();
+            if (sweep.bytes() != null) {
+                sweep.bytes().acquire(bytes);
+            }
+            if (!repairPage(inRange, sweep.verify()) && !gate.isLeader()) {
                 return false;
             }
-            stats.scanned(inRange.size());
+            if (sweep.verify()) {
+                stats.verified(inRange.size(), bytes);
+            } else {
+                stats.scanned(inRange.size());
+            }
             after = inRange.getLast().etcdKey();
-            cursor.save(after);
+            sweep.cursor().save(after);
             if (inRange.size() < page.size() || page.size() < properties.pageSize()) {
                 return true;
             }
@@ -119,9 +166,10 @@ public class RepairService {
     }
 
     /** Returns true when every damaged manifest of the page was repaired (or none was damaged). */
-    private boolean repairPage(List<VersionedManifest> page) {
+    private boolean repairPage(List<VersionedManifest> page, boolean verify) {
         NodeLiveness.Snapshot nodes = liveness.snapshot();
-        BlobVerdicts verdicts = checker.check(page.stream().flatMap(m -> m.manifest().blobs().stream()).toList(), nodes);
+        BlobVerdicts verdicts = checker.check(page.stream().flatMap(m -> m.manifest().blobs().stream()).toList(),
+                nodes, verify);
         boolean allDone = true;
         for (VersionedManifest current : page) {
             Manifest manifest = current.manifest();
@@ -129,12 +177,25 @@ public class RepairService {
             if (plan.isEmpty()) {
                 continue;
             }
-            stats.degraded();
+            stats.degraded(verify);
             if (!gate.isLeader()) {
                 return false;
             }
             allDone &= executor.execute(current, plan, verdicts) == RepairExecutor.Outcome.REPAIRED;
         }
         return allDone;
+    }
+
+    /** What the nodes read to verify a manifest: every replica and every shard. */
+    private static long storedBytes(Manifest manifest) {
+        long bytes = 0;
+        if (manifest.replicated() != null) {
+            bytes += manifest.replicated().length() * manifest.replicated().replicas().size();
+        }
+        if (manifest.erasureCoded() != null) {
+            bytes += manifest.erasureCoded().stripes().stream()
+                    .mapToLong(stripe -> stripe.shardSize() * stripe.shards().size()).sum();
+        }
+        return bytes;
     }
 }

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Where the repair scan got to, kept in etcd ({@code <prefix>healer/repair-cursor}) so that a healer that takes
- * over from a dead leader continues the scan instead of starting it again.
+ * Where a sweep over the manifests got to, kept in etcd ({@code <prefix>healer/repair-cursor} for the repair scan,
+ * {@code healer/scrub-cursor} for the scrub) so that a healer that takes over from a dead leader continues the
+ * sweep instead of starting it again.
  */
 final class ScanCursor {
 
@@ -22,9 +23,9 @@ final class ScanCursor {
     private final String key;
     private final Duration timeout;
 
-    ScanCursor(KV kv, EtcdKeys keys, Duration timeout) {
+    ScanCursor(KV kv, EtcdKeys keys, String name, Duration timeout) {
         this.kv = kv;
-        this.key = keys.prefix() + "healer/repair-cursor";
+        this.key = keys.prefix() + "healer/" + name;
         this.timeout = timeout;
     }
 

@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The intents that are open as far as the log has been read: a PENDING opens one, a COMMITTED or ABORTED with the
- * same tx id closes it. Knows which are zombies and how far each partition's offset may be committed — never past
+ * The intents that are open as far as the log has been read: a PENDING opens one (and, repeated, keeps it alive), a
+ * COMMITTED or ABORTED with the same tx id closes it. Knows which are zombies and how far each partition's offset may be committed — never past
  * an open intent, so a healer that takes over reads every open intent again.
  */
 final class IntentTracker {
@@ -26,7 +26,10 @@ final class IntentTracker {
 
     void accept(WalRecord record, int partition, long offset) {
         switch (record.type()) {
-            case PENDING -> open.putIfAbsent(record.txId(), new Open(record, partition, offset));
+            // A repeated PENDING is the operation's heartbeat: it is still running as of the newer time, and the
+            // offset to resume from stays the first record's.
+            case PENDING -> open.merge(record.txId(), new Open(record, partition, offset),
+                    (first, beat) -> new Open(beat.pending(), first.partition(), first.offset()));
             case COMMITTED, ABORTED -> open.remove(record.txId());
         }
     }

@@ -29,9 +29,14 @@ public class HealerStats {
     private final Counter intentsSettled;
     private final Counter blobsCollected;
     private final Counter bytesCollected;
+    private final Counter objectsVerified;
+    private final Counter bytesVerified;
     private final AtomicLong passesCompleted = new AtomicLong();
     private final AtomicReference<PassRecord> lastPass = new AtomicReference<>();
     private final AtomicReference<PassRecord> currentPass = new AtomicReference<>();
+    private final AtomicLong scrubsCompleted = new AtomicLong();
+    private final AtomicReference<ScrubRecord> lastScrub = new AtomicReference<>();
+    private final AtomicReference<ScrubRecord> currentScrub = new AtomicReference<>();
 
     public HealerStats(MeterRegistry meters, Clock clock) {
         this.clock = clock;
@@ -46,8 +51,12 @@ public class HealerStats {
         intentsSettled = counter(meters, "intents.settled", "Stalled intents found committed and closed");
         blobsCollected = counter(meters, "blobs.collected", "Unreferenced blobs deleted by garbage collection");
         bytesCollected = counter(meters, "bytes.collected", "Bytes freed by garbage collection");
+        objectsVerified = counter(meters, "scrub.objects.verified", "Manifests whose blobs the nodes read and verified");
+        bytesVerified = counter(meters, "scrub.bytes.verified", "Stored bytes read and verified by scrubs");
         Gauge.builder("hybridstore.healer.passes.completed", passesCompleted, AtomicLong::get)
                 .description("Full repair + garbage collection passes finished").register(meters);
+        Gauge.builder("hybridstore.healer.scrubs.completed", scrubsCompleted, AtomicLong::get)
+                .description("Scrub cycles finished").register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String name, String description) {
@@ -84,10 +93,46 @@ public class HealerStats {
                 p.objectsScanned() + objects, p.degraded(), p.repaired(), p.collected(), false));
     }
 
-    public void degraded() {
+    /** A manifest found needing repair, by the scrub ({@code verifying}) or by the repair scan or a hint. */
+    public void degraded(boolean verifying) {
         degradedFound.increment();
-        currentPass.updateAndGet(p -> p == null ? null : new PassRecord(p.number(), p.started(), null,
-                p.objectsScanned(), p.degraded() + 1, p.repaired(), p.collected(), false));
+        if (verifying) {
+            currentScrub.updateAndGet(s -> s == null ? null : new ScrubRecord(s.number(), s.started(), null,
+                    s.objectsVerified(), s.bytesVerified(), s.damaged() + 1));
+        } else {
+            currentPass.updateAndGet(p -> p == null ? null : new PassRecord(p.number(), p.started(), null,
+                    p.objectsScanned(), p.degraded() + 1, p.repaired(), p.collected(), false));
+        }
+    }
+
+    /** One scrub cycle: when it started and ended (null while running), what it verified and found damaged. */
+    public record ScrubRecord(long number, Instant started, Instant finished, long objectsVerified,
+                              long bytesVerified, long damaged) {
+    }
+
+    public void scrubStarted() {
+        currentScrub.set(new ScrubRecord(scrubsCompleted.get() + 1, clock.instant(), null, 0, 0, 0));
+    }
+
+    /** Records the running cycle as the last one and returns it. */
+    public ScrubRecord scrubFinished() {
+        ScrubRecord current = currentScrub.getAndSet(null);
+        ScrubRecord finished = new ScrubRecord(current.number(), current.started(), clock.instant(),
+                current.objectsVerified(), current.bytesVerified(), current.damaged());
+        lastScrub.set(finished);
+        scrubsCompleted.incrementAndGet();
+        return finished;
+    }
+
+    public void scrubAbandoned() {
+        currentScrub.set(null);
+    }
+
+    public void verified(int objects, long bytes) {
+        objectsVerified.increment(objects);
+        bytesVerified.increment(bytes);
+        currentScrub.updateAndGet(s -> s == null ? null : new ScrubRecord(s.number(), s.started(), null,
+                s.objectsVerified() + objects, s.bytesVerified() + bytes, s.damaged()));
     }
 
     public void repaired(int blobs) {
@@ -133,6 +178,7 @@ public class HealerStats {
                 (long) objectsScanned.count(), (long) degradedFound.count(), (long) objectsRepaired.count(),
                 (long) blobsRepaired.count(), (long) repairConflicts.count(), (long) bytesReadForRepair.count(),
                 (long) checkRequests.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
-                (long) blobsCollected.count(), (long) bytesCollected.count());
+                (long) blobsCollected.count(), (long) bytesCollected.count(), scrubsCompleted.get(), lastScrub.get(),
+                currentScrub.get(), (long) objectsVerified.count(), (long) bytesVerified.count());
     }
 }

@@ -17,5 +17,10 @@ public record StatsView(
         @JsonProperty("intents_rolled_back") long intentsRolledBack,
         @JsonProperty("intents_settled") long intentsSettled,
         @JsonProperty("blobs_collected") long blobsCollected,
-        @JsonProperty("bytes_collected") long bytesCollected) {
+        @JsonProperty("bytes_collected") long bytesCollected,
+        @JsonProperty("scrubs_completed") long scrubsCompleted,
+        @JsonProperty("last_scrub") HealerStats.ScrubRecord lastScrub,
+        @JsonProperty("current_scrub") HealerStats.ScrubRecord currentScrub,
+        @JsonProperty("objects_verified") long objectsVerified,
+        @JsonProperty("bytes_verified") long bytesVerified) {
 }

@@ -6,6 +6,7 @@ import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.Replica;
 import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Strategy;
+import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.ManifestStore.PutResult;
 import io.hybridstore.healer.testing.EtcdProcess;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +65,20 @@ class RollbackFenceTest {
         assertThat(store.fenceUncommitted("k2", "v1")).map(Manifest::version).contains("v1");
         long revision = store.get("k2").orElseThrow().modRevision();
         assertThat(store.putIf(manifest("k2", "v1"), revision)).isEqualTo(PutResult.COMMITTED);
+    }
+
+    @Test
+    void fencesOlderThanTheRetentionArePruned() {
+        Instant now = Instant.parse("2026-11-26T12:00:00Z");
+        String old = new VersionIds(Clock.fixed(now.minus(Duration.ofHours(30)), ZoneOffset.UTC)).next();
+        String recent = new VersionIds(Clock.fixed(now.minus(Duration.ofHours(1)), ZoneOffset.UTC)).next();
+        store.fenceUncommitted("k4", old);
+        store.fenceUncommitted("k4", recent);
+
+        assertThat(store.pruneFences(now.minus(Duration.ofHours(24)))).isEqualTo(1);
+
+        assertThat(store.putIf(manifest("k4", recent), 0)).isEqualTo(PutResult.ROLLED_BACK);
+        assertThat(store.putIf(manifest("k4", old), 0)).as("its fence is gone").isEqualTo(PutResult.COMMITTED);
     }
 
     @Test

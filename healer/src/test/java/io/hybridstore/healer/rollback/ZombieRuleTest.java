@@ -75,6 +75,19 @@ class ZombieRuleTest {
         assertThat(tracker.committable(Map.of(0, 13L))).containsEntry(0, 13L);
     }
 
+    @Test
+    void aHeartbeatKeepsASlowWriteFromBeingTakenForAZombieButNotItsOffset() {
+        IntentTracker tracker = new IntentTracker();
+        WalRecord slow = pending(Operation.WRITE, "v1", List.of(A), 1_000);
+        tracker.accept(slow, 0, 10);
+        tracker.accept(slow.heartbeat(35_000), 0, 20);
+
+        assertThat(tracker.zombies(Instant.ofEpochMilli(40_000), Duration.ofSeconds(30))).isEmpty();
+        assertThat(tracker.zombies(Instant.ofEpochMilli(70_000), Duration.ofSeconds(30))).hasSize(1);
+        assertThat(tracker.committable(Map.of(0, 21L))).as("a new owner must read the first PENDING again")
+                .containsEntry(0, 10L);
+    }
+
     private static WalRecord pending(Operation operation, String version, List<BlobRef> blobs) {
         return pending(operation, version, blobs, 0);
     }

@@ -112,7 +112,7 @@ class BlobController {
             throw new BadRequestException("at most " + MAX_CHECK + " ids per check, got " + request.ids().size());
         }
         List<BlobId> ids = request.ids().stream().map(BlobId::new).toList();
-        return store.check(ids);
+        return store.check(ids, request.verifying());
     }
 
     private static OptionalLong parseCrc(String header) {

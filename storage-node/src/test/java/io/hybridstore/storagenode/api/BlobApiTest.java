@@ -227,7 +227,10 @@ class BlobApiTest {
 
         flipFirstByteOf(data);
 
-        BlobCheck check = client.check(node, List.of(new BlobId("sound"), new BlobId("nowhere"), new BlobId("rot")));
+        List<BlobId> ids = List.of(new BlobId("sound"), new BlobId("nowhere"), new BlobId("rot"));
+        assertThat(client.check(node, ids, false)).isEqualTo(new BlobCheck(List.of("sound", "rot"), List.of("nowhere"), List.of()));
+        assertThat(client.info(node).corruptReads()).as("a presence check reads nothing").isEqualTo(corruptBefore);
+        BlobCheck check = client.check(node, ids, true);
         assertThat(check).isEqualTo(new BlobCheck(List.of("sound"), List.of("nowhere"), List.of("rot")));
         HttpResponse<String> get = send("GET", "/blobs/rot", null);
         assertThat(get.statusCode()).isEqualTo(404);

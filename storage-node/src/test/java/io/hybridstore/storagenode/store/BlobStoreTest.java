@@ -145,7 +145,7 @@ class BlobStoreTest {
 
         assertThat(store.get(id("q"))).hasValueSatisfying(d -> assertThat(d).isEqualTo(bytes("queued")));
         assertThat(store.list(null, 10).blobs()).extracting(BlobStat::id).containsExactly("q");
-        assertThat(store.check(List.of(id("q"))).intact()).containsExactly("q");
+        assertThat(store.check(List.of(id("q")), true).intact()).containsExactly("q");
     }
 
     @Test
@@ -199,8 +199,11 @@ class BlobStoreTest {
 
         assertThat(store.get(id("c"))).isEmpty();
         assertThat(store.stats().corruptReads()).isEqualTo(1);
-        BlobCheck check = store.check(List.of(id("c"), id("ok"), id("absent")));
+        BlobCheck check = store.check(List.of(id("c"), id("ok"), id("absent")), true);
         assertThat(check).isEqualTo(new BlobCheck(List.of("ok"), List.of("absent"), List.of("c")));
+        assertThat(store.check(List.of(id("c"), id("ok"), id("absent")), false))
+                .as("without verification only presence is known, and the rot goes unnoticed")
+                .isEqualTo(new BlobCheck(List.of("c", "ok"), List.of("absent"), List.of()));
         store.put(id("c"), data, OptionalLong.empty());
         assertThat(store.get(id("c"))).as("a re-copy by the healer repairs it").isPresent();
     }
