@@ -67,10 +67,13 @@ class ConcurrencyStormTest {
                     }
                 }));
             }
-            for (Future<?> writer : writers) {
-                writer.get();
+            try {
+                for (Future<?> writer : writers) {
+                    writer.get();
+                }
+            } finally {
+                writing.set(false);
             }
-            writing.set(false);
             for (Future<?> reader : readers) {
                 reader.get();
             }
