@@ -64,30 +64,22 @@ final class HealerTestCluster {
 
     /** Asks the leader for a full pass (hints, repair, garbage collection) and waits until one has finished. */
     JsonNode fullPass() {
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(deadline)) {
-            Api.Response response;
-            try {
-                response = healer(leader()).post("/scan?wait=PT90S", null, new byte[0]);
-            } catch (IllegalStateException unreachable) {
-                sleep(200);
-                continue;
-            }
-            if (response.status() == 200) {
-                return response.json();
-            }
-            sleep(200);
-        }
-        throw new AssertionError("no full healer pass finished within 120 s");
+        return onLeader("/scan", Duration.ofSeconds(90), "full healer pass");
     }
 
     /** Asks the leader for a scrub cycle (every blob read and verified on its node) and waits until one has finished. */
     JsonNode fullScrub() {
-        Instant deadline = Instant.now().plusSeconds(180);
+        return onLeader("/scrub", Duration.ofSeconds(150), "scrub cycle");
+    }
+
+    /** POSTs to the leader, again after a leader change, until it answers 200 with the counters. */
+    private JsonNode onLeader(String path, Duration wait, String what) {
+        Duration patience = wait.plusSeconds(30);
+        Instant deadline = Instant.now().plus(patience);
         while (Instant.now().isBefore(deadline)) {
             Api.Response response;
             try {
-                response = healer(leader()).post("/scrub?wait=PT150S", null, new byte[0]);
+                response = healer(leader()).post(path + "?wait=" + wait, null, new byte[0]);
             } catch (IllegalStateException unreachable) {
                 sleep(200);
                 continue;
@@ -97,7 +89,7 @@ final class HealerTestCluster {
             }
             sleep(200);
         }
-        throw new AssertionError("no scrub cycle finished within 180 s");
+        throw new AssertionError("no " + what + " finished within " + patience.toSeconds() + " s");
     }
 
     /** node number → ids of the blobs on it whose id starts with {@code version + "."}; stopped nodes are skipped. */

@@ -5,6 +5,7 @@ import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.gc.GarbageCollector;
 import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
+import io.hybridstore.healer.leadership.RunRequests;
 import io.hybridstore.healer.repair.RepairProperties;
 import io.hybridstore.healer.repair.RepairService;
 import io.hybridstore.healer.status.HealerStats;
@@ -16,11 +17,8 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The leader's main loop: every {@code scan-interval}, one full pass — reported keys, the repair scan over every
@@ -40,7 +38,7 @@ public class PassScheduler extends BackgroundLoop {
     private final HealerStats stats;
     private final RepairProperties properties;
     private final Clock clock;
-    private final LinkedBlockingQueue<CompletableFuture<StatsView>> waiters = new LinkedBlockingQueue<>();
+    private final RunRequests<StatsView> requests = new RunRequests<>();
 
     PassScheduler(RepairService repair, GarbageCollector gc, LeaderGate gate, HealerStats stats,
                   RepairProperties properties, Clock clock) {
@@ -55,44 +53,38 @@ public class PassScheduler extends BackgroundLoop {
 
     /** Completes with the counters once a full pass started after this call has finished. */
     public CompletableFuture<StatsView> requestPass() {
-        CompletableFuture<StatsView> done = new CompletableFuture<>();
-        waiters.add(done);
-        return done;
+        return requests.add();
     }
 
     @Override
     protected void loop() {
         Instant nextPass = clock.instant();
         while (running()) {
+            List<CompletableFuture<StatsView>> asked = List.of();
             try {
-                CompletableFuture<StatsView> asked = waiters.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
+                asked = requests.take(TICK);
                 if (!gate.isLeader()) {
-                    if (asked != null) {
-                        waiters.add(asked);
-                    }
+                    requests.putBack(asked);
                     continue;
                 }
-                if (asked == null && clock.instant().isBefore(nextPass)) {
+                if (asked.isEmpty() && clock.instant().isBefore(nextPass)) {
                     repair.processHints();
                     continue;
                 }
-                List<CompletableFuture<StatsView>> served = new ArrayList<>();
-                if (asked != null) {
-                    served.add(asked);
-                }
-                waiters.drainTo(served);
                 boolean finished = runPass();
                 nextPass = clock.instant().plus(properties.scanInterval());
                 if (finished) {
-                    served.forEach(w -> w.complete(stats.view()));
+                    StatsView view = stats.view();
+                    asked.forEach(request -> request.complete(view));
                 } else {
-                    waiters.addAll(served);
+                    requests.putBack(asked);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (MetadataUnavailableException | StorageNodeException e) {
                 log.warn("Healer pass failed, retrying next tick: {}", e.getMessage());
+                requests.putBack(asked);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
+import io.hybridstore.healer.leadership.RunRequests;
 import io.hybridstore.healer.repair.RepairService;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.status.StatsView;
@@ -14,11 +15,8 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The leader's scrub loop, beside the repair passes so that a long, byte-paced scrub never delays the repair of a
@@ -37,7 +35,7 @@ public class ScrubScheduler extends BackgroundLoop {
     private final HealerStats stats;
     private final ScrubProperties properties;
     private final Clock clock;
-    private final LinkedBlockingQueue<CompletableFuture<StatsView>> waiters = new LinkedBlockingQueue<>();
+    private final RunRequests<StatsView> requests = new RunRequests<>();
 
     ScrubScheduler(RepairService repair, LeaderGate gate, HealerStats stats, ScrubProperties properties, Clock clock) {
         super("healer-scrub");
@@ -50,45 +48,40 @@ public class ScrubScheduler extends BackgroundLoop {
 
     /** Completes with the counters once a scrub cycle started after this call has finished. */
     public CompletableFuture<StatsView> requestScrub() {
-        CompletableFuture<StatsView> done = new CompletableFuture<>();
-        waiters.add(done);
-        return done;
+        return requests.add();
     }
 
     @Override
     protected void loop() {
         Instant due = null;
         while (running()) {
-            List<CompletableFuture<StatsView>> served = new ArrayList<>();
+            List<CompletableFuture<StatsView>> asked = List.of();
             try {
-                CompletableFuture<StatsView> asked = waiters.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
-                if (asked != null) {
-                    served.add(asked);
-                }
+                asked = requests.take(TICK);
                 if (!gate.isLeader()) {
+                    requests.putBack(asked);
                     due = null;
-                    waiters.addAll(served);
                     continue;
                 }
                 if (due == null) {
                     due = repair.nextScrubDue(properties.interval());
                 }
-                if (served.isEmpty() && clock.instant().isBefore(due)) {
+                if (asked.isEmpty() && clock.instant().isBefore(due)) {
                     continue;
                 }
-                waiters.drainTo(served);
-                if (runCycle()) {
-                    served.forEach(w -> w.complete(stats.view()));
-                } else {
-                    waiters.addAll(served);
-                }
                 due = null;
+                if (runCycle()) {
+                    StatsView view = stats.view();
+                    asked.forEach(request -> request.complete(view));
+                } else {
+                    requests.putBack(asked);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (MetadataUnavailableException | StorageNodeException e) {
                 log.warn("Scrub cycle failed, resuming from its cursor: {}", e.getMessage());
-                waiters.addAll(served);
+                requests.putBack(asked);
                 due = null;
             }
         }
