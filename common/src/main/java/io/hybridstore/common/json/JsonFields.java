@@ -6,7 +6,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,18 +55,28 @@ public final class JsonFields {
 
     /** Writes the fields as one compact JSON object, in the order given. */
     public static byte[] object(List<Field> fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write('{');
+        int size = 2 + Math.max(0, fields.size() - 1);
+        for (Field field : fields) {
+            size += field.rawName().length + 1 + field.rawValue().length;
+        }
+        byte[] object = new byte[size];
+        int at = 0;
+        object[at++] = '{';
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
-                out.write(',');
+                object[at++] = ',';
             }
-            out.writeBytes(fields.get(i).rawName());
-            out.write(':');
-            out.writeBytes(fields.get(i).rawValue());
+            at = put(object, at, fields.get(i).rawName());
+            object[at++] = ':';
+            at = put(object, at, fields.get(i).rawValue());
         }
-        out.write('}');
-        return out.toByteArray();
+        object[at] = '}';
+        return object;
+    }
+
+    private static int put(byte[] into, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, into, at, bytes.length);
+        return at + bytes.length;
     }
 
     private static int offset(JsonParser parser) {
