@@ -35,8 +35,9 @@ JAVA_OPTS_EXTRA=${HS_JAVA_OPTS_EXTRA:-}
 HEALTH_TIMEOUT=${HS_HEALTH_TIMEOUT:-300}
 STOP_TIMEOUT=${HS_STOP_TIMEOUT:-20}
 
-# Heap caps: 2 cores and a dozen JVMs. The gateway holds a whole object (up to 64 MiB) plus its shards while
-# encoding; the storage node only streams blobs; Kafka needs little for one partition-light broker.
+# Heap caps: 2 cores and a dozen JVMs. The gateway holds a whole replication or field_hybrid object (up to 64 MiB)
+# and about two stripes of an ec one; the storage node only streams blobs; Kafka needs little for one
+# partition-light broker.
 HEAP_STORAGE_NODE=${HS_HEAP_STORAGE_NODE:-256m}
 HEAP_GATEWAY=${HS_HEAP_GATEWAY:-512m}
 HEAP_HEALER=${HS_HEAP_HEALER:-384m}
@@ -220,9 +221,12 @@ java_base_opts() {
     local name=$1 heap=$2
     # -Dhybridstore.instance marks the process as ours: stop/kill refuse a pid whose command line lacks it.
     # SerialGC: no GC threads competing for the 2 cores; ExitOnOutOfMemoryError: a crash the tests can see and
-    # restart beats a JVM limping on.
+    # restart beats a JVM limping on. -Xms32m and the free ratios: the default initial heap is 1/64 of RAM, more
+    # than every cap here, so without them each JVM would hold its whole cap from the start; now a heap grows with
+    # use and shrinks back after a full collection.
     # shellcheck disable=SC2206 # HS_JAVA_OPTS_EXTRA is a list of flags, split on purpose
-    JAVA_CMD=("$JAVA" "-Xmx$heap" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
+    JAVA_CMD=("$JAVA" -Xms32m "-Xmx$heap" -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+        -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
         "-Dhybridstore.instance=$(data_dir "$name")" $JAVA_OPTS_EXTRA)
 }
 
