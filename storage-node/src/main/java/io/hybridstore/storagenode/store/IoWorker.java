@@ -53,11 +53,14 @@ final class IoWorker implements Runnable {
         try {
             List<WriteOp> batch;
             while (!(batch = queue.takeBatch(config.maxBatch(), MAX_BATCH_BYTES)).isEmpty()) {
+                Runnable acknowledge;
                 try {
-                    commit(batch);
+                    acknowledge = commit(batch);
                 } finally {
                     queue.release(batch);
                 }
+                // After the release, so whoever is acknowledged sees the queue without its own write in it.
+                acknowledge.run();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -71,10 +74,11 @@ final class IoWorker implements Runnable {
     private record Placed(WriteOp.Put put, long dataOffset, long recordLength) {
     }
 
-    private void commit(List<WriteOp> batch) {
+    /** Writes the batch and makes it durable; returns how to tell its writers, success or failure. */
+    private Runnable commit(List<WriteOp> batch) {
         if (!health.healthy()) {
-            fail(batch, "the data directory failed earlier: " + health.failure());
-            return;
+            String reason = "the data directory failed earlier: " + health.failure();
+            return () -> fail(batch, reason);
         }
         Segment segment = active.segment();
         try {
@@ -120,10 +124,10 @@ final class IoWorker implements Runnable {
                 index.replace(p.put().id(), pending, new IndexEntry.Stored(pending.seq(), segment, p.dataOffset(),
                         pending.length(), pending.crc32c(), pending.createdAt(), p.recordLength()));
             }
-            batch.forEach(op -> op.done().complete(null));
+            return () -> batch.forEach(op -> op.done().complete(null));
         } catch (IOException e) {
             health.failed("group commit of " + batch.size() + " operations to " + segment, e);
-            fail(batch, "the data directory failed: " + e);
+            return () -> fail(batch, "the data directory failed: " + e);
         }
     }
 

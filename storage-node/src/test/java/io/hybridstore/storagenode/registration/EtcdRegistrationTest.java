@@ -43,7 +43,7 @@ class EtcdRegistrationTest {
                      "hybridstore.etcd.prefix=" + KEYS.prefix(),
                      "hybridstore.storage-node.registration.ttl=2s")) {
             NodeInfo node = running.node();
-            Await.until(Duration.ofSeconds(15), "registered", () -> client.isHealthy(node));
+            Await.until(Duration.ofSeconds(60), "registered", () -> client.isHealthy(node));
             assertThat(registration(etcd)).hasValueSatisfying(kv -> {
                 assertThat(JsonMapper.builder().build().readValue(kv.getValue().getBytes(), NodeInfo.class))
                         .isEqualTo(node);
@@ -52,7 +52,7 @@ class EtcdRegistrationTest {
             client.put(node, new BlobId("while-registered"), new byte[] {1}, crcOf(1));
 
             etcd.stop();
-            Await.until(Duration.ofSeconds(15), "writes refused", () -> !client.isHealthy(node));
+            Await.until(Duration.ofSeconds(60), "writes refused", () -> !client.isHealthy(node));
             assertThatThrownBy(() -> client.put(node, new BlobId("while-lost"), new byte[] {2}, crcOf(2)))
                     .isInstanceOf(StorageNodeException.class)
                     .hasMessageContaining("503").hasMessageContaining("not_accepting_writes");
