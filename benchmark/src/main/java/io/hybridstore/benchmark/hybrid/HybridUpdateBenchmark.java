@@ -1,22 +1,15 @@
 package io.hybridstore.benchmark.hybrid;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import io.hybridstore.benchmark.load.ClosedLoop;
+import io.hybridstore.benchmark.load.GatewayClient;
+import io.hybridstore.benchmark.load.LatencyLog;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,16 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HybridUpdateBenchmark {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final String url;
+    private final GatewayClient gateway;
     private final int clients;
     private final int keys;
     private final int updates;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private HybridUpdateBenchmark(String url, int clients, int keys, int updates) {
-        this.url = url;
+        this.gateway = new GatewayClient(url, Duration.ofSeconds(120));
         this.clients = clients;
         this.keys = keys;
         this.updates = updates;
@@ -67,7 +57,7 @@ public final class HybridUpdateBenchmark {
     }
 
     private record Result(Scenario scenario, int coldSize, double p50, double p95, long bytesPerUpdate,
-                          double overhead, int errors) {
+                          double overhead, long errors) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -96,105 +86,43 @@ public final class HybridUpdateBenchmark {
     private Result run(Scenario scenario, int coldSize) throws Exception {
         String description = "d".repeat(coldSize);
         String prefix = "bench/" + scenario.name().toLowerCase() + "/" + coldSize + "/";
-        long usageBefore = usage();
+        long usageBefore = gateway.storageUsage();
         long logical = 0;
         for (int k = 0; k < keys; k++) {
-            String body = body(0, description, 0);
-            logical += body.length();
-            send(write(prefix + k, scenario.strategy, false, body));
+            byte[] body = body(0, description, 0);
+            logical += body.length;
+            gateway.write(prefix + k, scenario.strategy, false, body);
         }
-        double overhead = (double) (usage() - usageBefore) / logical;
+        double overhead = (double) (gateway.storageUsage() - usageBefore) / logical;
 
         AtomicInteger sequence = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        for (int i = 0; i < Math.max(2, updates / 10); i++) {
-            update(scenario, prefix, description, sequence.incrementAndGet(), errors);
-        }
-        long writtenBefore = bytesWritten();
-        double[] latencies = new double[updates];
-        AtomicInteger next = new AtomicInteger();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                futures.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < updates; i = next.getAndIncrement()) {
-                        long start = System.nanoTime();
-                        update(scenario, prefix, description, sequence.incrementAndGet(), errors);
-                        latencies[i] = (System.nanoTime() - start) / 1e6;
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        }
-        long bytesPerUpdate = (bytesWritten() - writtenBefore) / updates;
+        ClosedLoop.Operation update = () -> update(scenario, prefix, description, sequence.incrementAndGet());
+        ClosedLoop.run(clients, null, Math.max(2, updates / 10), update);
+        long writtenBefore = gateway.bytesWritten();
+        LatencyLog.Summary timed = ClosedLoop.run(clients, null, updates, update);
+        long bytesPerUpdate = (gateway.bytesWritten() - writtenBefore) / updates;
         for (int k = 0; k < keys; k++) {
-            send(HttpRequest.newBuilder(URI.create(url + "/delete/" + prefix + k)).DELETE());
+            gateway.delete(prefix + k);
         }
-        Arrays.sort(latencies);
-        return new Result(scenario, coldSize, percentile(latencies, 0.50), percentile(latencies, 0.95),
-                bytesPerUpdate, overhead, errors.get());
+        return new Result(scenario, coldSize, timed.p50Micros() / 1e3, timed.p95Micros() / 1e3, bytesPerUpdate,
+                overhead, timed.errors());
     }
 
-    private void update(Scenario scenario, String prefix, String description, int n, AtomicInteger errors) {
+    private boolean update(Scenario scenario, String prefix, String description, int n) {
         String key = prefix + ThreadLocalRandom.current().nextInt(keys);
-        String body = scenario.hotOnly ? "{\"like_count\":" + n + "}"
+        byte[] body = scenario.hotOnly ? ("{\"like_count\":" + n + "}").getBytes(StandardCharsets.UTF_8)
                 : body(n, description, scenario.coldChanges ? n : 0);
-        if (send(write(key, scenario.strategy, scenario.hotOnly, body)) != 200) {
-            errors.incrementAndGet();
-        }
+        return gateway.write(key, scenario.strategy, scenario.hotOnly, body) == 200;
     }
 
-    private static String body(int likes, String description, int revision) {
-        return "{\"like_count\":" + likes + ",\"revision\":" + revision + ",\"description\":\"" + description + "\"}";
-    }
-
-    private HttpRequest.Builder write(String key, String strategy, boolean hotOnly, String body) {
-        return HttpRequest.newBuilder(URI.create(url + "/write?key=" + key + "&strategy=" + strategy
-                        + (hotOnly ? "&hot_only=true" : "")))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    }
-
-    private int send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private JsonNode get(String target) throws IOException, InterruptedException {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(target)).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).body());
-    }
-
-    private long usage() throws IOException, InterruptedException {
-        return get(url + "/storage_usage").get("total_system_size").asLong();
-    }
-
-    /** Sum of every storage node's bytes-written counter (blob records appended to its segments). */
-    private long bytesWritten() throws IOException, InterruptedException {
-        long total = 0;
-        for (String node : get(url + "/node_status").propertyNames()) {
-            total += get(node + "/info").get("bytes_written").asLong();
-        }
-        return total;
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    private static byte[] body(int likes, String description, int revision) {
+        return ("{\"like_count\":" + likes + ",\"revision\":" + revision + ",\"description\":\"" + description
+                + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static void print(List<Result> results, HybridUpdateBenchmark benchmark) {
         System.out.printf("%n%d clients, %d keys, %d timed updates per row, against %s%n%n", benchmark.clients,
-                benchmark.keys, benchmark.updates, benchmark.url);
+                benchmark.keys, benchmark.updates, benchmark.gateway.url());
         System.out.println("| scenario | cold size | p50 ms | p95 ms | bytes written per update | storage overhead | errors |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Result r : results) {

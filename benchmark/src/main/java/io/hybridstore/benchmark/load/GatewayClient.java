@@ -1,0 +1,113 @@
+package io.hybridstore.benchmark.load;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.StringJoiner;
+
+/**
+ * The public API of a running cluster through one keep-alive HTTP/1.1 client, safe for concurrent use. HTTP/1.1 is
+ * set explicitly: the JDK's default (HTTP/2) would send an h2c upgrade offer on every new connection, which nginx
+ * ignores. Transport failures are answered as status -1, so a load generator counts them as errors and goes on.
+ */
+public final class GatewayClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A status and the body; status -1 when the request did not get an answer. */
+    public record Response(int status, byte[] body) {
+        public boolean ok() {
+            return status == 200;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final String url;
+    private final Duration timeout;
+
+    public GatewayClient(String url, Duration timeout) {
+        this.url = url.replaceFirst("/+$", "");
+        this.timeout = timeout;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int write(String key, String strategy, boolean hotOnly, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url + "/write?key=" + query(key) + "&strategy=" + strategy
+                        + (hotOnly ? "&hot_only=true" : "")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.discarding()).status();
+    }
+
+    public Response read(String key) {
+        return send(HttpRequest.newBuilder(URI.create(url + "/read/" + path(key))).GET(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public int delete(String key) {
+        return send(HttpRequest.newBuilder(URI.create(url + "/delete/" + path(key))).DELETE(),
+                HttpResponse.BodyHandlers.discarding()).status();
+    }
+
+    /** Blob bytes on all storage nodes ({@code /storage_usage}). */
+    public long storageUsage() throws IOException, InterruptedException {
+        return json(url + "/storage_usage").get("total_system_size").asLong();
+    }
+
+    /** Sum of every storage node's bytes-written counter (blob records appended to its segments). */
+    public long bytesWritten() throws IOException, InterruptedException {
+        long total = 0;
+        for (String node : json(url + "/node_status").propertyNames()) {
+            total += json(node + "/info").get("bytes_written").asLong();
+        }
+        return total;
+    }
+
+    private <T> Response send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            HttpResponse<T> response = http.send(request.timeout(timeout).build(), handler);
+            return new Response(response.statusCode(),
+                    response.body() instanceof byte[] bytes ? bytes : new byte[0]);
+        } catch (IOException e) {
+            return new Response(-1, new byte[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Response(-1, new byte[0]);
+        }
+    }
+
+    private JsonNode json(String target) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(target)).timeout(timeout).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException(target + " answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static String query(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    /** Percent-encodes each path segment, keeping the slashes that the gateway reads as part of the key. */
+    private static String path(String key) {
+        StringJoiner out = new StringJoiner("/");
+        for (String segment : key.split("/", -1)) {
+            out.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
+    }
+}
