@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+# Every user-facing benchmark against a running cluster (scripts/cluster.sh up), written up as docs/BENCHMARKS.md:
+#   1. the k6 scenarios (K6Scenarios: update latency per strategy and cold size, read latency),
+#   2. 8 MiB ec writes, to see whether a gateway's memory grows with object size,
+#   3. YCSB workloads A and B per strategy (load of recordcount records first), with JFR profiles of one gateway,
+#      one storage node and Kafka during workload A of $HS_BENCH_PROFILE,
+# while sampling the resident memory (sum of RSS) of every process of the cluster once a second.
+# Logs and profiles stay in benchmark/target/bench-<date>/. Everything in docs/BENCHMARKS.md from the line
+# "<!-- hand-written -->" on is kept across runs (the analysis).
+#
+# Settings (environment):
+#   HS_BENCH_URL            the API (default http://localhost:$((8000 + HS_PORT_OFFSET)))
+#   HS_RUN_DIR              the cluster's run directory, for its pid files (default run/)
+#   HS_BENCH_QUICK=1        a quick try: 5 s per k6 row, 1,000 YCSB records, 15 s per YCSB workload
+#   HS_BENCH_K6_SECONDS     measured seconds per k6 row (30), HS_BENCH_K6_WARMUP warm-up seconds (5)
+#   HS_BENCH_YCSB_RECORDS   YCSB recordcount (10000), HS_BENCH_YCSB_SECONDS seconds per workload run (60),
+#   HS_BENCH_YCSB_THREADS   YCSB client threads (30)
+#   HS_BENCH_STRATEGIES     "replication ec field_hybrid"
+#   HS_BENCH_PROFILE        the strategy whose workload A is profiled with JFR (ec); empty: no profile
+#   HS_BENCH_OUT            the report (docs/BENCHMARKS.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO_DIR=$PWD
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+
+URL=${HS_BENCH_URL:-http://localhost:$((8000 + ${HS_PORT_OFFSET:-0}))}
+RUN_DIR=${HS_RUN_DIR:-$REPO_DIR/run}
+if [[ ${HS_BENCH_QUICK:-0} == 1 ]]; then
+    defaults=(5 2 1000 15)
+else
+    defaults=(30 5 10000 60)
+fi
+K6_SECONDS=${HS_BENCH_K6_SECONDS:-${defaults[0]}}
+K6_WARMUP=${HS_BENCH_K6_WARMUP:-${defaults[1]}}
+YCSB_RECORDS=${HS_BENCH_YCSB_RECORDS:-${defaults[2]}}
+YCSB_SECONDS=${HS_BENCH_YCSB_SECONDS:-${defaults[3]}}
+YCSB_THREADS=${HS_BENCH_YCSB_THREADS:-30}
+read -r -a STRATEGIES <<<"${HS_BENCH_STRATEGIES:-replication ec field_hybrid}"
+PROFILE=${HS_BENCH_PROFILE-ec}
+OUT=${HS_BENCH_OUT:-docs/BENCHMARKS.md}
+LOGS=$REPO_DIR/benchmark/target/bench-$(date -u +%Y%m%dT%H%M%SZ)
+JAR=$REPO_DIR/benchmark/target/benchmarks.jar
+MARKER='<!-- hand-written -->'
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# "<total kB> <service>=<kB> ..." over the cluster's processes now.
+cluster_rss() {
+    ps -eo pgid=,rss= | awk 'NR == FNR { svc[$1] = $2; next }
+        ($1 in svc) { by[svc[$1]] += $2; total += $2 }
+        END { printf "%d", total; for (s in by) printf " %s=%d", s, by[s]; print "" }' "$LOGS/groups" -
+}
+
+# "<service> <cpu seconds>" lines: CPU time each service's processes have used so far.
+cluster_cpu() {
+    ps -eo pgid=,times= | awk 'NR == FNR { svc[$1] = $2; next }
+        ($1 in svc) { by[svc[$1]] += $2 } END { for (s in by) print s, by[s] }' "$LOGS/groups" -
+}
+
+# One RSS sample a second, tagged with the phase running.
+sampler() {
+    while :; do
+        echo "$(<"$LOGS/phase") $(cluster_rss)" >>"$LOGS/rss"
+        sleep 1
+    done
+}
+phase() { echo "$1" >"$LOGS/phase"; log "phase: $1"; }
+
+# A load (-load) inserts all recordcount records, however long it takes; a run (-t) stops after YCSB_SECONDS.
+ycsb() {
+    local strategy=$1 phase=$2 workload=$3 limit=()
+    [[ $phase == -t ]] && limit=(-p maxexecutiontime="$YCSB_SECONDS")
+    "$JAVA" -cp "$JAR" site.ycsb.Client "$phase" -db io.hybridstore.benchmark.ycsb.HybridStoreClient \
+        -P "benchmark/ycsb/$workload" -threads "$YCSB_THREADS" -s \
+        -p hybridstore.url="$URL" -p hybridstore.strategy="$strategy" -p table="usertable-$strategy" \
+        -p recordcount="$YCSB_RECORDS" "${limit[@]}" \
+        >"$LOGS/ycsb/$strategy-$workload${phase}.log" 2>"$LOGS/ycsb/$strategy-$workload${phase}.status"
+}
+
+# JFR on one gateway, one storage node and Kafka for the middle of a workload A run.
+profile_start() {
+    local name pid
+    for name in gateway-1 storage-node-1 kafka-1 healer-1; do
+        pid=$(cat "$RUN_DIR/pids/$name.pid" 2>/dev/null) || continue
+        "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=bench settings=profile delay=$((YCSB_SECONDS / 6))s \
+            duration=$((YCSB_SECONDS * 2 / 3))s filename="$LOGS/jfr/$name.jfr" >/dev/null || true
+    done
+}
+
+# ------------------------------------------------------------------------------------------------------------------
+# The measurements; everything they produce goes to $LOGS.
+
+measure() {
+    mkdir -p "$LOGS/ycsb" "$LOGS/jfr"
+    curl -fsS "$URL/health" >/dev/null || { log "no healthy cluster at $URL (scripts/cluster.sh up)"; exit 1; }
+    compgen -G "$RUN_DIR/pids/*.pid" >/dev/null || { log "no pid files under $RUN_DIR/pids (set HS_RUN_DIR)"; exit 1; }
+    [[ -f $JAR ]] || mvn -B -q -DskipTests -pl benchmark -am package
+
+    # Every instance leads its own process group (cluster.sh starts it with setsid), so a group holds all its
+    # processes (nginx's workers too). One line per instance: "<pgid> <service>".
+    local f name strategy
+    for f in "$RUN_DIR"/pids/*.pid; do
+        name=$(basename "$f" .pid)
+        echo "$(cat "$f") ${name%-*}"
+    done >"$LOGS/groups"
+    {
+        printf 'URL=%q RUN_DIR=%q PROFILE=%q\n' "$URL" "$RUN_DIR" "$PROFILE"
+        printf 'K6_SECONDS=%q K6_WARMUP=%q YCSB_RECORDS=%q YCSB_SECONDS=%q YCSB_THREADS=%q\n' "$K6_SECONDS" \
+            "$K6_WARMUP" "$YCSB_RECORDS" "$YCSB_SECONDS" "$YCSB_THREADS"
+        printf 'STRATEGIES=(%s)\n' "${STRATEGIES[*]}"
+        printf 'STARTED=%q LOAD_BEFORE=%q\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+        printf 'JAVA_VERSION=%q\n' "$("$JAVA" -version 2>&1 | head -n1)"
+        printf 'HEAPS=%q\n' "$(for name in gateway storage-node healer kafka; do
+            f=$RUN_DIR/pids/$name-1.pid
+            [[ -f $f ]] && printf '%s %s; ' "$name" "$(tr '\0' '\n' <"/proc/$(cat "$f")/cmdline" | grep -m1 -- -Xmx | cut -c5-)"
+        done)"
+    } >"$LOGS/settings"
+
+    echo rest >"$LOGS/phase"
+    sampler &
+    SAMPLER=$!
+    trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
+    sleep 5
+
+    phase k6
+    "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup "$K6_WARMUP" \
+        --duration "$K6_SECONDS" >"$LOGS/k6.md" 2>"$LOGS/k6.err"
+
+    phase large
+    "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup 2 \
+        --duration "$(((K6_SECONDS + 1) / 2))" --sizes 8388608 --strategies ec --reads false \
+        >"$LOGS/large.md" 2>"$LOGS/large.err"
+
+    cluster_cpu >"$LOGS/cpu-before"
+    for strategy in "${STRATEGIES[@]}"; do
+        phase "ycsb-load-$strategy"
+        ycsb "$strategy" -load workloada
+        phase "ycsb-a-$strategy"
+        if [[ $strategy == "$PROFILE" ]]; then
+            cluster_cpu >"$LOGS/cpu-a-before"
+            profile_start
+        fi
+        ycsb "$strategy" -t workloada
+        if [[ $strategy == "$PROFILE" ]]; then cluster_cpu >"$LOGS/cpu-a-after"; fi
+        phase "ycsb-b-$strategy"
+        ycsb "$strategy" -t workloadb
+    done
+    cluster_cpu >"$LOGS/cpu-after"
+    phase done
+    sleep 2
+    kill "$SAMPLER"
+
+    # JFR writes a recording when its duration ends.
+    for name in gateway-1 storage-node-1 kafka-1 healer-1; do
+        [[ -z $PROFILE ]] && break
+        for _ in $(seq 30); do [[ -s $LOGS/jfr/$name.jfr ]] && break; sleep 1; done
+    done
+}
+
+# ------------------------------------------------------------------------------------------------------------------
+# The report. Figures come from the logs above; nothing here is typed in by hand.
+
+ycsb_value() { # file, section, metric -> value ("-" when absent or the section has no operations)
+    awk -F', ' -v s="[$2]" -v m="$3" '$1 == s && $2 == "Operations" { ops = $3 }
+        $1 == s && $2 == m { value = $3; found = 1 }
+        END { print (found && (s == "[OVERALL]" || ops > 0) ? value : "-") }' "$1"
+}
+ms() { [[ $1 == - ]] && echo - || awk -v v="$1" 'BEGIN { printf "%.1f", v / 1000 }'; }
+ycsb_errors() { # operations that did not return OK
+    awk -F', ' '$2 ~ /^Return=/ && $2 != "Return=OK" { n += $3 } END { print n + 0 }' "$1"
+}
+peak() { # phase regex -> peak total RSS sample line
+    awk -v p="$1" '$1 ~ p && $2 > max { max = $2; line = $0 } END { print line }' "$LOGS/rss"
+}
+gib() { awk -v kb="$1" 'BEGIN { printf "%.2f", kb / 1048576 }'; }
+service_kb() { tr ' ' '\n' <<<"$1" | awk -F= -v s="$2" '$1 == s { print $2 }'; }
+
+report() {
+    local cpu_model cores
+    cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+    cores=$(nproc)
+    echo "# HybridStore benchmarks"
+    echo
+    echo "Generated by \`benchmark/run-all-benchmarks.sh\` from a run started $STARTED against $URL."
+    echo "The whole cluster (etcd, Kafka, 6 storage nodes, 3 gateways, 2 healers, nginx) and the load generators run"
+    echo "on the one machine below, so every figure includes the load generator's own CPU use."
+    echo
+    echo "| machine | |"
+    echo "| --- | --- |"
+    echo "| CPU | $cpu_model |"
+    echo "| cores | $cores |"
+    echo "| memory | $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
+    echo "| kernel | $(uname -r) |"
+    echo "| Java | $JAVA_VERSION |"
+    echo "| load average before the run (1/5/15 min) | $LOAD_BEFORE |"
+    echo "| heap caps (-Xmx) | $HEAPS |"
+    echo
+    echo "| setting | value |"
+    echo "| --- | --- |"
+    echo "| k6 scenarios | 10 clients, 20 keys (reads: 30 keys), warm-up ${K6_WARMUP} s, ${K6_SECONDS} s per row |"
+    echo "| YCSB | core 0.17.0, recordcount $YCSB_RECORDS, fieldcount 10, fieldlength 100, zipfian, $YCSB_THREADS threads, ${YCSB_SECONDS} s per workload run |"
+    echo "| profile | JFR (settings=profile) on gateway-1, storage-node-1, kafka-1, healer-1 during workload A of \`${PROFILE:-none}\` |"
+    echo
+    echo "## Targets"
+    echo
+    echo "| target | measured | met |"
+    echo "| --- | --- | --- |"
+    local strategy log tput rp99 up99 p99 ec95 hy95
+    for strategy in "${STRATEGIES[@]}"; do
+        log=$LOGS/ycsb/$strategy-workloada-t.log
+        tput=$(ycsb_value "$log" OVERALL 'Throughput(ops/sec)')
+        rp99=$(ycsb_value "$log" READ '99thPercentileLatency(us)')
+        up99=$(ycsb_value "$log" UPDATE '99thPercentileLatency(us)')
+        p99=$(awk -v a="$rp99" -v b="$up99" 'BEGIN { print (a + 0 > b + 0 ? a : b) }')
+        echo "| YCSB A, $strategy: ≥ 1,000 ops/s, p99 < 100 ms | $(printf '%.0f' "${tput/-/0}") ops/s, p99 $(ms "$p99") ms | $(awk -v t="${tput/-/0}" -v p="$p99" 'BEGIN { print (t >= 1000 && p < 100000 ? "yes" : "no") }') |"
+    done
+    ec95=$(awk -F' *[|] *' '$2 == "ec" && $3 == "800 KiB" { print $7 }' "$LOGS/k6.md")
+    hy95=$(awk -F' *[|] *' '$2 == "field_hybrid" && $3 == "800 KiB" { print $7 }' "$LOGS/k6.md")
+    if [[ -n $ec95 && -n $hy95 ]]; then
+        echo "| k6 update at 800 KiB: field_hybrid p95 ≤ 1/3 of ec p95 | $hy95 ms vs $ec95 ms (ratio $(awk -v h="$hy95" -v e="$ec95" 'BEGIN { printf "%.2f", h / e }')) | $(awk -v h="$hy95" -v e="$ec95" 'BEGIN { print (h * 3 <= e ? "yes" : "no") }') |"
+    fi
+    local peak_line
+    peak_line=$(peak '^ycsb-')
+    echo "| total RSS under YCSB load ≤ 4 GiB | $(gib "$(cut -d' ' -f2 <<<"$peak_line")") GiB peak | $(awk -v kb="$(cut -d' ' -f2 <<<"$peak_line")" 'BEGIN { print (kb <= 4 * 1048576 ? "yes" : "no") }') |"
+    echo
+    echo "The original system: YCSB A replication 85 ops/s, ec 43, field_hybrid 35 (average update 372 / 726 / 990 ms)."
+    echo
+    echo "## k6 scenarios"
+    echo
+    echo "Java load generator \`io.hybridstore.benchmark.k6.K6Scenarios\` (the same scenarios as \`benchmark/k6/*.js\`)."
+    echo "Storage overhead: blob bytes the cluster added per logical byte when the keys were first written."
+    echo
+    cat "$LOGS/k6.md"
+    echo
+    echo "## YCSB"
+    echo
+    echo "Binding \`io.hybridstore.benchmark.ycsb.HybridStoreClient\`: an update is a read, a merge of the given fields"
+    echo "and a write of the whole object, so its latency includes a read. YCSB's fields (\`field0\`..\`field9\`) are"
+    echo "none of the gateway's hot fields: with field_hybrid every YCSB record is all cold, and every update a cold"
+    echo "update. Latencies in ms; errors are operations that did not return OK."
+    echo
+    echo "| strategy | phase | ops/s | read avg | read p95 | read p99 | update avg | update p95 | update p99 | insert avg | insert p99 | errors |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    local run label
+    for strategy in "${STRATEGIES[@]}"; do
+        for run in workloada-load workloada-t workloadb-t; do
+            log=$LOGS/ycsb/$strategy-$run.log
+            [[ -f $log ]] || continue
+            case $run in workloada-load) label="load ($YCSB_RECORDS inserts)" ;; workloada-t) label="workload A" ;; *) label="workload B" ;; esac
+            printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$strategy" "$label" \
+                "$(ycsb_value "$log" OVERALL 'Throughput(ops/sec)' | sed 's/^-$/0/')" \
+                "$(ms "$(ycsb_value "$log" READ 'AverageLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" READ '95thPercentileLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" READ '99thPercentileLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" UPDATE 'AverageLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" UPDATE '95thPercentileLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" UPDATE '99thPercentileLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" INSERT 'AverageLatency(us)')")" \
+                "$(ms "$(ycsb_value "$log" INSERT '99thPercentileLatency(us)')")" \
+                "$(ycsb_errors "$log")"
+        done
+    done
+    echo
+    echo "## Memory"
+    echo
+    echo "Sum of the resident set sizes of every process of the cluster (all processes of each instance's process"
+    echo "group, from the pid files in \`$RUN_DIR/pids\`), sampled once a second; peak = the largest sample."
+    echo
+    local services rest line p s
+    services=$(awk '{ print $2 }' "$LOGS/groups" | sort -u)
+    rest=$(grep '^rest ' "$LOGS/rss" | tail -n1)
+    printf '| moment | total GiB |'
+    for s in $services; do printf ' %s MiB |' "$s"; done
+    echo
+    printf '| --- | ---: |'
+    for s in $services; do printf ' ---: |'; done
+    echo
+    for p in rest k6 large '^ycsb-'; do
+        if [[ $p == rest ]]; then line=$rest; else line=$(peak "$p"); fi
+        [[ -n $line ]] || continue
+        case $p in rest) label="at rest, before the run" ;; k6) label="peak, k6 scenarios" ;;
+            large) label="peak, 8 MiB ec writes" ;; *) label="peak, YCSB load/A/B" ;; esac
+        printf '| %s | %s |' "$label" "$(gib "$(cut -d' ' -f2 <<<"$line")")"
+        for s in $services; do printf ' %s |' "$(awk -v kb="$(service_kb "$line" "$s")" 'BEGIN { printf "%.0f", kb / 1024 }')"; done
+        echo
+    done
+    echo
+    echo "Per-service columns are the sum over that service's instances (3 gateways, 6 storage nodes, 2 healers)."
+    echo "8 MiB ec writes, 10 clients:"
+    echo
+    grep '^| ec' "$LOGS/large.md" | sed 's/^/    /' || true
+    echo
+    echo "## CPU per service"
+    echo
+    echo "CPU seconds each service used (all instances together)."
+    echo
+    echo "| service | whole YCSB phase (s) | workload A of \`${PROFILE:-none}\` (s) |"
+    echo "| --- | ---: | ---: |"
+    for s in $services; do
+        printf '| %s | %s | %s |\n' "$s" \
+            "$(join <(sort "$LOGS/cpu-after") <(sort "$LOGS/cpu-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')" \
+            "$( [[ -f $LOGS/cpu-a-after ]] && join <(sort "$LOGS/cpu-a-after") <(sort "$LOGS/cpu-a-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')"
+    done
+    echo
+    if compgen -G "$LOGS/jfr/*.jfr" >/dev/null; then
+        echo "## Profiles of this run"
+        echo
+        echo "\`jfr view hot-methods\` (top frames of CPU samples) during workload A of \`$PROFILE\`; the recordings are"
+        echo "in \`${LOGS#"$REPO_DIR"/}/jfr/\`."
+        local jfr
+        for jfr in "$LOGS"/jfr/*.jfr; do
+            echo
+            echo "<details><summary>$(basename "$jfr" .jfr)</summary>"
+            echo
+            echo '```'
+            "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$jfr" 2>&1 | head -n 30
+            echo '```'
+            echo "</details>"
+        done
+        echo
+    fi
+    echo "Logs of this run: \`${LOGS#"$REPO_DIR"/}/\` (YCSB output per strategy and workload, k6 tables, RSS samples)."
+    echo
+    if [[ -f $OUT ]] && grep -qF "$MARKER" "$OUT"; then
+        sed -n "/^$MARKER\$/,\$p" "$OUT"
+    else
+        echo "$MARKER"
+    fi
+}
+
+# The whole script is read before main starts (bash reads a script as it runs it), so editing this file during a
+# long run cannot derail it.
+main() {
+    if [[ -n ${HS_BENCH_REPORT_FROM:-} ]]; then
+        LOGS=$(cd "$HS_BENCH_REPORT_FROM" && pwd)
+    else
+        measure
+    fi
+    # shellcheck source=/dev/null
+    source "$LOGS/settings"
+    log "writing $OUT"
+    mkdir -p "$(dirname "$OUT")"
+    report >"$OUT.tmp"
+    mv "$OUT.tmp" "$OUT"
+    log "done: $OUT (logs in $LOGS)"
+}
+
+main "$@"; exit
