@@ -58,12 +58,33 @@ cluster_cpu() {
         ($1 in svc) { by[svc[$1]] += $2 } END { for (s in by) print s, by[s] }' "$LOGS/groups" -
 }
 
-# One RSS sample a second, tagged with the phase running.
+# One RSS sample a second, tagged with the phase running; and the machine's 1-minute load average, since other
+# work on the machine takes CPU from the cluster.
 sampler() {
     while :; do
         echo "$(<"$LOGS/phase") $(cluster_rss)" >>"$LOGS/rss"
+        echo "$(<"$LOGS/phase") $(date +%s) $(cut -d' ' -f1 /proc/loadavg)" >>"$LOGS/load"
         sleep 1
     done
+}
+
+# "<counter> <value>" lines: what the cluster itself measured so far. Request time inside the gateways (the rest of
+# a client's latency is queueing in front of them), etcd's WAL fsyncs and backend commits, the storage nodes' fsyncs.
+server_stats() {
+    local offset gateways i node
+    offset=$(sed -n 's/.*HS_PORT_OFFSET=\([0-9]*\).*/\1/p' "$RUN_DIR/cluster.env" 2>/dev/null)
+    gateways=$(sed -n 's/.*HS_GATEWAYS=\([0-9]*\).*/\1/p' "$RUN_DIR/cluster.env" 2>/dev/null)
+    for ((i = 1; i <= ${gateways:-3}; i++)); do
+        curl -fsS "http://127.0.0.1:$((8100 + i + ${offset:-0}))/actuator/prometheus" || true
+    done | awk '/^http_server_requests_seconds_(count|sum)/ && /outcome="SUCCESS"/ && /uri="\/(write|read\/\*\*)"/ {
+            op = $0 ~ /uri="\/write"/ ? "write" : "read"; kind = $0 ~ /_count/ ? "count" : "sum"
+            v["gateway_" op "_" kind] += $NF } END { for (k in v) printf "%s %.6f\n", k, v[k] }'
+    curl -fsS "http://127.0.0.1:$((2379 + ${offset:-0}))/metrics" 2>/dev/null |
+        awk '/^etcd_disk_(wal_fsync|backend_commit)_duration_seconds_(sum|count) / { print $1, $2 }
+             /^etcd_mvcc_(txn|range)_total / { print $1, $2 }'
+    for node in $(curl -fsS "$URL/node_status" | grep -o 'http://[^"]*'); do
+        curl -fsS "$node/actuator/prometheus" || true
+    done | awk '/^hybridstore_storage_fsync_seconds_(count|sum) / { v[$1] += $2 } END { for (k in v) printf "%s %.6f\n", k, v[k] }'
 }
 phase() { echo "$1" >"$LOGS/phase"; log "phase: $1"; }
 
@@ -141,10 +162,14 @@ measure() {
             cluster_cpu >"$LOGS/cpu-a-before"
             profile_start
         fi
+        server_stats >"$LOGS/ycsb/$strategy-workloada.server-before"
         ycsb "$strategy" -t workloada
+        server_stats >"$LOGS/ycsb/$strategy-workloada.server-after"
         if [[ $strategy == "$PROFILE" ]]; then cluster_cpu >"$LOGS/cpu-a-after"; fi
         phase "ycsb-b-$strategy"
+        server_stats >"$LOGS/ycsb/$strategy-workloadb.server-before"
         ycsb "$strategy" -t workloadb
+        server_stats >"$LOGS/ycsb/$strategy-workloadb.server-after"
     done
     cluster_cpu >"$LOGS/cpu-after"
     phase done
@@ -172,6 +197,13 @@ ycsb_errors() { # operations that did not return OK
 }
 peak() { # phase regex -> peak total RSS sample line
     awk -v p="$1" '$1 ~ p && $2 > max { max = $2; line = $0 } END { print line }' "$LOGS/rss"
+}
+delta() { # before-file, after-file, counter -> the counter's increase
+    awk -v k="$3" 'NR == FNR { if ($1 == k) b = $2; next } $1 == k { printf "%.0f", $2 - b }' "$1" "$2"
+}
+delta_mean() { # before-file, after-file, seconds-sum counter, count counter -> mean ms over the interval
+    awk -v s="$3" -v c="$4" 'NR == FNR { b[$1] = $2; next } { a[$1] = $2 }
+        END { n = a[c] - b[c]; if (n > 0) printf "%.1f", 1000 * (a[s] - b[s]) / n; else print "-" }' "$1" "$2"
 }
 gib() { awk -v kb="$1" 'BEGIN { printf "%.2f", kb / 1048576 }'; }
 service_kb() { tr ' ' '\n' <<<"$1" | awk -F= -v s="$2" '$1 == s { print $2 }'; }
@@ -262,6 +294,36 @@ report() {
         done
     done
     echo
+    echo "### Where a YCSB operation's time is spent"
+    echo
+    echo "What the cluster itself measured during each run (counter deltas): the mean time a write or read spent inside"
+    echo "a gateway (from the request's arrival at Tomcat to its answer), next to the client's mean; the difference is"
+    echo "spent in front of the gateways (nginx, the client, waiting for a CPU). Then the fsyncs every write waits"
+    echo "for: etcd's WAL (one per commit, batched by raft) and the storage nodes' group commits. The machine's"
+    echo "mean 1-minute load average during the run tells how many runnable threads shared the $(nproc) cores."
+    echo
+    echo "| strategy | run | load avg | client read ms | gateway read ms | client update ms (read + write) | gateway write ms | etcd txns | etcd WAL fsyncs (mean ms) | etcd backend commits (mean ms) | storage-node fsyncs (mean ms) |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    local wl before after
+    for strategy in "${STRATEGIES[@]}"; do
+        for wl in workloada workloadb; do
+            before=$LOGS/ycsb/$strategy-$wl.server-before
+            after=$LOGS/ycsb/$strategy-$wl.server-after
+            [[ -f $before && -f $after ]] || continue
+            log=$LOGS/ycsb/$strategy-$wl-t.log
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$strategy" "${wl/workload/workload }" \
+                "$(awk -v p="ycsb-${wl#workload}-$strategy" '$1 == p { n++; t += $3 } END { printf "%.1f", n ? t / n : 0 }' "$LOGS/load")" \
+                "$(ms "$(ycsb_value "$log" READ 'AverageLatency(us)')")" \
+                "$(delta_mean "$before" "$after" gateway_read_sum gateway_read_count)" \
+                "$(ms "$(ycsb_value "$log" UPDATE 'AverageLatency(us)')")" \
+                "$(delta_mean "$before" "$after" gateway_write_sum gateway_write_count)" \
+                "$(delta "$before" "$after" etcd_mvcc_txn_total)" \
+                "$(delta "$before" "$after" etcd_disk_wal_fsync_duration_seconds_count) ($(delta_mean "$before" "$after" etcd_disk_wal_fsync_duration_seconds_sum etcd_disk_wal_fsync_duration_seconds_count))" \
+                "$(delta "$before" "$after" etcd_disk_backend_commit_duration_seconds_count) ($(delta_mean "$before" "$after" etcd_disk_backend_commit_duration_seconds_sum etcd_disk_backend_commit_duration_seconds_count))" \
+                "$(delta "$before" "$after" hybridstore_storage_fsync_seconds_count) ($(delta_mean "$before" "$after" hybridstore_storage_fsync_seconds_sum hybridstore_storage_fsync_seconds_count))"
+        done
+    done
+    echo
     echo "## Memory"
     echo
     echo "Sum of the resident set sizes of every process of the cluster (all processes of each instance's process"
@@ -293,20 +355,28 @@ report() {
     echo
     echo "## CPU per service"
     echo
-    echo "CPU seconds each service used (all instances together)."
+    echo "CPU seconds each service used (all instances together), and the cores that makes on average."
     echo
-    echo "| service | whole YCSB phase (s) | workload A of \`${PROFILE:-none}\` (s) |"
+    local wall_all wall_a
+    wall_all=$(awk '$1 ~ /^ycsb-/ { if (!first) first = $2; last = $2 } END { print last - first }' "$LOGS/load")
+    wall_a=$(awk -v p="ycsb-a-$PROFILE" '$1 == p { if (!first) first = $2; last = $2 } END { print last - first }' "$LOGS/load")
+    echo "| service | whole YCSB phase: CPU s (cores over ${wall_all} s) | workload A of \`${PROFILE:-none}\`: CPU s (cores over ${wall_a} s) |"
     echo "| --- | ---: | ---: |"
+    local all_s a_s
     for s in $services; do
-        printf '| %s | %s | %s |\n' "$s" \
-            "$(join <(sort "$LOGS/cpu-after") <(sort "$LOGS/cpu-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')" \
-            "$( [[ -f $LOGS/cpu-a-after ]] && join <(sort "$LOGS/cpu-a-after") <(sort "$LOGS/cpu-a-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')"
+        all_s=$(join <(sort "$LOGS/cpu-after") <(sort "$LOGS/cpu-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')
+        a_s=$( [[ -f $LOGS/cpu-a-after ]] && join <(sort "$LOGS/cpu-a-after") <(sort "$LOGS/cpu-a-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')
+        printf '| %s | %s (%s) | %s (%s) |\n' "$s" "$all_s" "$(awk -v c="$all_s" -v w="$wall_all" 'BEGIN { printf "%.2f", w ? c / w : 0 }')" \
+            "${a_s:--}" "$(awk -v c="$a_s" -v w="$wall_a" 'BEGIN { printf "%.2f", w ? c / w : 0 }')"
     done
+    echo
+    echo "Mean 1-minute load average of the machine: $(awk '$1 ~ /^ycsb-/ { n++; t += $3 } END { printf "%.1f", n ? t / n : 0 }' "$LOGS/load") during YCSB, $(awk '$1 == "rest" { n++; t += $3 } END { printf "%.1f", n ? t / n : 0 }' "$LOGS/load") at rest before the run."
     echo
     if compgen -G "$LOGS/jfr/*.jfr" >/dev/null; then
         echo "## Profiles of this run"
         echo
-        echo "\`jfr view hot-methods\` (top frames of CPU samples) during workload A of \`$PROFILE\`; the recordings are"
+        echo "\`jfr view hot-methods\` (top frames of Java execution samples) and \`native-methods\` (where threads wait in"
+        echo "native code) during workload A of \`$PROFILE\`; the recordings are"
         echo "in \`${LOGS#"$REPO_DIR"/}/jfr/\`."
         local jfr
         for jfr in "$LOGS"/jfr/*.jfr; do
@@ -314,7 +384,8 @@ report() {
             echo "<details><summary>$(basename "$jfr" .jfr)</summary>"
             echo
             echo '```'
-            "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$jfr" 2>&1 | head -n 30
+            "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$jfr" 2>&1 | head -n 25
+            "$JAVA_HOME/bin/jfr" view --width 160 native-methods "$jfr" 2>&1 | head -n 15
             echo '```'
             echo "</details>"
         done
