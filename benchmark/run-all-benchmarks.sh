@@ -311,7 +311,7 @@ report() {
             after=$LOGS/ycsb/$strategy-$wl.server-after
             [[ -f $before && -f $after ]] || continue
             log=$LOGS/ycsb/$strategy-$wl-t.log
-            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$strategy" "${wl/workload/workload }" \
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$strategy" "workload $(tr a-z A-Z <<<"${wl#workload}")" \
                 "$(awk -v p="ycsb-${wl#workload}-$strategy" '$1 == p { n++; t += $3 } END { printf "%.1f", n ? t / n : 0 }' "$LOGS/load")" \
                 "$(ms "$(ycsb_value "$log" READ 'AverageLatency(us)')")" \
                 "$(delta_mean "$before" "$after" gateway_read_sum gateway_read_count)" \

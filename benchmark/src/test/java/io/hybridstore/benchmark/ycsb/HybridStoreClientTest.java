@@ -1,0 +1,148 @@
+package io.hybridstore.benchmark.ycsb;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import site.ycsb.ByteIterator;
+import site.ycsb.DBException;
+import site.ycsb.Status;
+import site.ycsb.StringByteIterator;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The binding against an in-process stand-in for the public API that keeps whole objects by key. */
+class HybridStoreClientTest {
+
+    private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    private final Map<String, String> strategies = new ConcurrentHashMap<>();
+    private HttpServer server;
+    private HybridStoreClient client;
+
+    @BeforeEach
+    void start() throws IOException, DBException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/write", this::write);
+        server.createContext("/read/", exchange -> {
+            byte[] value = objects.get(exchange.getRequestURI().getPath().substring("/read/".length()));
+            answer(exchange, value == null ? 404 : 200, value == null ? "{\"error\":\"not_found\"}".getBytes() : value);
+        });
+        server.createContext("/delete/", exchange -> {
+            byte[] removed = objects.remove(exchange.getRequestURI().getPath().substring("/delete/".length()));
+            answer(exchange, removed == null ? 404 : 200, "{}".getBytes());
+        });
+        server.start();
+        client = new HybridStoreClient();
+        Properties properties = new Properties();
+        properties.setProperty("hybridstore.url", "http://127.0.0.1:" + server.getAddress().getPort());
+        properties.setProperty("hybridstore.strategy", "ec");
+        client.setProperties(properties);
+        client.init();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void write(HttpExchange exchange) throws IOException {
+        Map<String, String> query = new HashMap<>();
+        for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        objects.put(query.get("key"), exchange.getRequestBody().readAllBytes());
+        strategies.put(query.get("key"), query.get("strategy"));
+        answer(exchange, 200, "{\"status\":\"ok\"}".getBytes());
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** In the given order, as YCSB's workloads build them. */
+    private static Map<String, ByteIterator> fields(String... namesAndValues) {
+        Map<String, ByteIterator> values = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            values.put(namesAndValues[i], new StringByteIterator(namesAndValues[i + 1]));
+        }
+        return values;
+    }
+
+    private Map<String, String> read(String key, Set<String> fields) {
+        Map<String, ByteIterator> result = new HashMap<>();
+        assertThat(client.read("usertable", key, fields, result)).isEqualTo(Status.OK);
+        return StringByteIterator.getStringMap(result);
+    }
+
+    @Test
+    void insertStoresOneJsonObjectWithTheConfiguredStrategy() {
+        assertThat(client.insert("usertable", "user1", fields("field0", "a \"quoted\" \\ value", "field1", "b")))
+                .isEqualTo(Status.OK);
+
+        assertThat(strategies).containsEntry("ycsb/usertable/user1", "ec");
+        assertThat(new String(objects.get("ycsb/usertable/user1"), StandardCharsets.UTF_8))
+                .isEqualTo("{\"field0\":\"a \\\"quoted\\\" \\\\ value\",\"field1\":\"b\"}");
+        assertThat(read("user1", null)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("field0", "a \"quoted\" \\ value", "field1", "b"));
+    }
+
+    @Test
+    void updateMergesTheGivenFieldsIntoTheStoredObject() {
+        client.insert("usertable", "user2", fields("field0", "old0", "field1", "old1", "field2", "old2"));
+
+        assertThat(client.update("usertable", "user2", fields("field1", "new1"))).isEqualTo(Status.OK);
+
+        assertThat(read("user2", null)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("field0", "old0", "field1", "new1", "field2", "old2"));
+    }
+
+    @Test
+    void readReturnsOnlyTheRequestedFields() {
+        client.insert("usertable", "user3", fields("field0", "x", "field1", "y"));
+
+        assertThat(read("user3", Set.of("field1"))).containsExactlyEntriesOf(Map.of("field1", "y"));
+    }
+
+    @Test
+    void missingRecordsAreNotFoundForReadUpdateAndDelete() {
+        assertThat(client.read("usertable", "nobody", null, new HashMap<>())).isEqualTo(Status.NOT_FOUND);
+        assertThat(client.update("usertable", "nobody", fields("field0", "x"))).isEqualTo(Status.NOT_FOUND);
+        assertThat(client.delete("usertable", "nobody")).isEqualTo(Status.NOT_FOUND);
+        assertThat(objects).isEmpty();
+    }
+
+    @Test
+    void deleteRemovesTheRecord() {
+        client.insert("usertable", "user4", fields("field0", "x"));
+
+        assertThat(client.delete("usertable", "user4")).isEqualTo(Status.OK);
+        assertThat(client.read("usertable", "user4", null, new HashMap<>())).isEqualTo(Status.NOT_FOUND);
+    }
+
+    @Test
+    void anUnknownStrategyIsRefusedAtInit() {
+        HybridStoreClient wrong = new HybridStoreClient();
+        Properties properties = new Properties();
+        properties.setProperty("hybridstore.strategy", "raid5");
+        wrong.setProperties(properties);
+
+        assertThatThrownBy(wrong::init).isInstanceOf(DBException.class)
+                .hasMessageContaining("raid5");
+    }
+}
