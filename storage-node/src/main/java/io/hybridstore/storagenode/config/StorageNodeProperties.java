@@ -39,7 +39,7 @@ public record StorageNodeProperties(
         @NotBlank @DefaultValue("http://127.0.0.1:8001") String advertisedUrl,
         @NotNull @DefaultValue("sync") Durability durability,
         @Min(1) @DefaultValue("1024") int queueCapacity,
-        @NotNull @DefaultValue("256MB") DataSize queueMaxBytes,
+        @NotNull @DefaultValue("96MB") DataSize queueMaxBytes,
         @Min(1) @Max(64) @DefaultValue("2") int ioWorkers,
         @Min(1) @Max(4096) @DefaultValue("64") int maxBatch,
         @NotNull @DefaultValue("64MB") DataSize maxBlobSize,
