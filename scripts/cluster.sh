@@ -72,7 +72,9 @@ port_of() {
     service=$(service_of "$1")
     index=$(index_of "$1")
     case $service in
-        etcd) base=$((index == 1 ? 2379 : index * 10000 + 2379)) ;;
+        # Members sit side by side (2379, 2381, 2383; peers one above), so any offset up to ~30000 keeps all of them
+        # below the ephemeral range; the old 22379/32379 left no room for an offset at all.
+        etcd) base=$((2379 + 2 * (index - 1))) ;;
         kafka) base=9092 ;;
         storage-node) base=$((8000 + index)) ;;
         gateway) base=$((8100 + index)) ;;
