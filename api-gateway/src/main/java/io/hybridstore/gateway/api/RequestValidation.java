@@ -22,10 +22,21 @@ final class RequestValidation {
     private RequestValidation() {
     }
 
-    /** A key is 1–1024 bytes of UTF-8 without control characters; it never becomes a file name. */
+    /**
+     * A key is 1–1024 bytes of UTF-8 without control characters and without {@code .} or {@code ..} path segments;
+     * it never becomes a file name. Dot segments are refused because a key is read back as the rest of a URL path
+     * ({@code /read/a/b}), and every HTTP layer (nginx, Tomcat, clients) resolves dot segments, percent-encoded or
+     * not: a key like {@code ../../etc/passwd} could be written but never read or deleted again.
+     */
     static String key(String key) {
         if (key == null || key.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "missing_key", "a non-empty key is required");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_key",
+                        "the key has a '" + segment + "' path segment, which a URL path cannot carry");
+            }
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);

@@ -34,6 +34,18 @@ class RequestValidationTest {
         assertThat(status(() -> RequestValidation.key(key))).isEqualTo(400);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "../../etc/passwd", "a/../b", "a/./b", "a/..", "."})
+    void refusesDotSegmentsThatNoUrlCanCarryWith400(String key) {
+        assertThat(status(() -> RequestValidation.key(key))).isEqualTo(400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"...", "a..b", "a/.hidden", "..a/b..", "a/.../b"})
+    void acceptsDotsThatAreNotWholeSegments(String key) {
+        assertThat(RequestValidation.key(key)).isEqualTo(key);
+    }
+
     @Test
     void refusesMissingKeyWith400() {
         assertThat(status(() -> RequestValidation.key(null))).isEqualTo(400);
