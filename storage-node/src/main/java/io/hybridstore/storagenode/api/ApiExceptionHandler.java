@@ -5,6 +5,7 @@ import io.hybridstore.storagenode.store.ChecksumMismatchException;
 import io.hybridstore.storagenode.store.DiskFailureException;
 import io.hybridstore.storagenode.store.NotAcceptingWritesException;
 import io.hybridstore.storagenode.store.QueueFullException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -40,6 +41,12 @@ class ApiExceptionHandler {
             MissingServletRequestParameterException.class})
     ResponseEntity<ErrorBody> badRequest(Exception e) {
         return error(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
+    }
+
+    /** Tomcat decodes the query string only when a parameter is first asked for, so this surfaces in the handler. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ErrorBody> undecodableQuery(InvalidParameterException e) {
+        return error(HttpStatus.BAD_REQUEST, "bad_request", "the query string is not valid percent-encoded UTF-8");
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

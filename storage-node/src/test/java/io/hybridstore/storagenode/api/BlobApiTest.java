@@ -210,7 +210,7 @@ class BlobApiTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/blobs?limit=0", "/blobs?limit=abc", "/blobs?after=..%2Fx"})
+    @CsvSource({"/blobs?limit=0", "/blobs?limit=abc", "/blobs?after=..%2Fx", "/blobs?after=%C3%28"})
     void badListingParametersAre400(String path) throws Exception {
         HttpResponse<String> response = send("GET", path, null);
 
