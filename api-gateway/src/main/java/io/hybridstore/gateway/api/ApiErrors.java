@@ -8,6 +8,7 @@ import io.hybridstore.gateway.wal.LogUnavailableException;
 import io.hybridstore.gateway.write.QuorumException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import io.hybridstore.gateway.write.WriteRolledBackException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -36,6 +37,12 @@ class ApiErrors {
     ResponseEntity<ErrorBody> unreadableBody(UncheckedIOException e) {
         log.info("Write aborted, its body could not be read: {}", e.getCause().toString());
         return answer(HttpStatus.BAD_REQUEST, "unreadable_body", e.getMessage() + ": " + e.getCause().getMessage());
+    }
+
+    /** Tomcat decodes the query string only when a parameter is first asked for, so this surfaces in the handler. */
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> undecodableQuery(InvalidParameterException e) {
+        return answer(HttpStatus.BAD_REQUEST, "invalid_parameter", "the query string is not valid percent-encoded UTF-8");
     }
 
     @ExceptionHandler
