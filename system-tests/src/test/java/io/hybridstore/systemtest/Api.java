@@ -18,10 +18,17 @@ final class Api {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String baseUrl;
+    private final Duration requestTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Api(String baseUrl) {
+        this(baseUrl, Duration.ofSeconds(60));
+    }
+
+    /** A client that gives up on any answer slower than {@code requestTimeout} (an IllegalStateException). */
+    Api(String baseUrl, Duration requestTimeout) {
         this.baseUrl = baseUrl;
+        this.requestTimeout = requestTimeout;
     }
 
     record Response(int status, byte[] body) {
@@ -36,7 +43,12 @@ final class Api {
     }
 
     Response write(String key, String strategy, String json) {
-        return post("/write?key=" + encode(key) + "&strategy=" + strategy, "application/json", json.getBytes(StandardCharsets.UTF_8));
+        return write(key, strategy, false, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Response write(String key, String strategy, boolean hotOnly, byte[] json) {
+        return post("/write?key=" + encode(key) + "&strategy=" + strategy + (hotOnly ? "&hot_only=true" : ""),
+                "application/json", json);
     }
 
     Response read(String key) {
@@ -61,7 +73,7 @@ final class Api {
 
     Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<byte[]> response = http.send(request.timeout(requestTimeout).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.body());
         } catch (IOException e) {

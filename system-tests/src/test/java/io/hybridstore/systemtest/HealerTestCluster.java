@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -161,22 +163,43 @@ final class HealerTestCluster {
     }
 
     /**
-     * Flips a byte inside the blob's data in the node's segment files (record layout: fixed header, id, data; see
-     * storage-node RecordFormat), as bit rot would. The node then finds the blob corrupt on its next read.
+     * Flips a byte inside the blob's data in the node's segment files, as bit rot would. The node then finds the
+     * blob corrupt on its next read.
      */
     void corruptOnDisk(int node, String id) throws IOException {
+        corruptOnDisk(node, id, new Random(id.hashCode()));
+    }
+
+    /**
+     * Flips one random byte of the blob's data on disk. Records are laid out as storage-node RecordFormat says:
+     * magic u32, type u8, seq u64, createdAt u64, idLength u16, dataLength u32, two CRCs u32, id, data; the header
+     * around an occurrence of the id is checked, so a longer id that merely starts with this one is not hit.
+     */
+    void corruptOnDisk(int node, String id, Random random) throws IOException {
         byte[] needle = id.getBytes(StandardCharsets.US_ASCII);
         try (Stream<Path> files = Files.list(cluster.dataDir("storage-node-" + node))) {
-            for (Path segment : files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList()) {
+            for (Path segment : files.filter(p -> p.getFileName().toString().startsWith("segment-")).sorted().toList().reversed()) {
                 byte[] content = Files.readAllBytes(segment);
-                int at = lastIndexOf(content, needle);
-                if (at >= 0) {
+                for (int at = lastIndexOf(content, needle, content.length); at >= 0; at = lastIndexOf(content, needle, at - 1)) {
+                    int record = at - RECORD_HEADER;
+                    if (record < 0) {
+                        continue;
+                    }
+                    ByteBuffer header = ByteBuffer.wrap(content, record, RECORD_HEADER);
+                    if (header.getInt(record) != RECORD_MAGIC || content[record + 4] != 1
+                            || header.getShort(record + 21) != needle.length) {
+                        continue;
+                    }
+                    int dataLength = header.getInt(record + 23);
+                    if (dataLength <= 0) {
+                        continue;
+                    }
+                    long position = (long) at + needle.length + random.nextInt(dataLength);
                     try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-                        long position = at + needle.length + 2;
                         file.seek(position);
                         int b = file.read();
                         file.seek(position);
-                        file.write(b ^ 0x5a);
+                        file.write(b ^ (1 + random.nextInt(255)));
                         file.getFD().sync();
                     }
                     return;
@@ -186,9 +209,12 @@ final class HealerTestCluster {
         throw new AssertionError("blob " + id + " not found on disk of storage-node-" + node);
     }
 
-    private static int lastIndexOf(byte[] haystack, byte[] needle) {
+    private static final int RECORD_MAGIC = 0x48534231;
+    private static final int RECORD_HEADER = 4 + 1 + 8 + 8 + 2 + 4 + 4 + 4;
+
+    private static int lastIndexOf(byte[] haystack, byte[] needle, int from) {
         outer:
-        for (int i = haystack.length - needle.length; i >= 0; i--) {
+        for (int i = Math.min(from, haystack.length - needle.length); i >= 0; i--) {
             for (int j = 0; j < needle.length; j++) {
                 if (haystack[i + j] != needle[j]) {
                     continue outer;
@@ -202,7 +228,7 @@ final class HealerTestCluster {
     /** Appends a raw record to the intent log, as a gateway would (acks=all, keyed by object key). */
     void appendToLog(String key, String json) throws Exception {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + (9092 + LocalCluster.PORT_OFFSET),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer =
                      new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {

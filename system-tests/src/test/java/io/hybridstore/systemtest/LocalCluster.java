@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real local cluster, started once per test JVM with {@code scripts/cluster.sh} in its own run directory and
- * on ports offset by 10000, so the tests never touch a developer's cluster on :8000. Stopped when the JVM exits,
+ * The real local cluster (etcd ×3, so that a member can be stopped), started once per test JVM with
+ * {@code scripts/cluster.sh} in its own run directory and on ports offset by 10000, so the tests never touch a developer's cluster on :8000. Stopped when the JVM exits,
  * unless {@code HS_TEST_KEEP_CLUSTER=1} asks to keep it for a look at its logs.
  */
 final class LocalCluster {
@@ -45,7 +45,7 @@ final class LocalCluster {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.script(Duration.ofMinutes(2), "down")));
             }
             try {
-                cluster.script(Duration.ofMinutes(8), "up", "--clean");
+                cluster.script(Duration.ofMinutes(8), "up", "--clean", "--etcd-members", "3");
             } catch (IllegalStateException e) {
                 startFailure = e;
                 throw e;
@@ -63,6 +63,14 @@ final class LocalCluster {
         return "http://127.0.0.1:" + (8000 + n + PORT_OFFSET);
     }
 
+    String etcdUrl() {
+        return "http://127.0.0.1:" + (2379 + PORT_OFFSET);
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + (9092 + PORT_OFFSET);
+    }
+
     Path dataDir(String service) {
         return runDir.resolve("data").resolve(service);
     }
@@ -72,9 +80,36 @@ final class LocalCluster {
         script(Duration.ofMinutes(1), "kill", service);
     }
 
+    /** SIGTERM, then SIGKILL after the script's stop timeout: an orderly shutdown. */
+    void stop(String service) {
+        script(Duration.ofMinutes(1), "stop", service);
+    }
+
+    /** SIGSTOP: the process holds its connections but answers nothing, as a hung disk would make it. */
+    void pause(String service) {
+        script(Duration.ofMinutes(1), "pause", service);
+    }
+
+    void resume(String service) {
+        script(Duration.ofMinutes(1), "resume", service);
+    }
+
     /** Starts a stopped or killed process again with the command line {@code up} gave it, and waits until healthy. */
     void start(String service) {
         script(Duration.ofMinutes(3), "start", service);
+    }
+
+    /** Starts whatever is not running (a no-op for a process that is), resumes paused ones, and waits for health. */
+    void startAll() {
+        List<String> services = new ArrayList<>(List.of("etcd-1", "etcd-2", "etcd-3", "kafka-1"));
+        for (int n = 1; n <= 6; n++) {
+            services.add("storage-node-" + n);
+        }
+        services.addAll(List.of("healer-1", "healer-2", "gateway-1", "gateway-2", "gateway-3", "nginx-1"));
+        for (String service : services) {
+            resume(service);
+            start(service);
+        }
     }
 
     private void script(Duration timeout, String... args) {

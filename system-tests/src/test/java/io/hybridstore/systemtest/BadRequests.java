@@ -1,0 +1,161 @@
+package io.hybridstore.systemtest;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The table of malformed requests and the status each must get, with a JSON {@code {"error", "detail"}} body:
+ * through nginx to the gateways, and straight to a storage node. Paths are sent exactly as written here (the
+ * HTTP client neither normalises dot segments nor re-encodes).
+ */
+final class BadRequests {
+
+    /** A key the table's writes aim at; the suite stores it first and checks that it never changes. */
+    static final String VICTIM = "bad-input/victim";
+
+    enum Target { GATEWAY, STORAGE_NODE }
+
+    /** {@code checksum}, when not null, is sent as a storage node's X-Checksum-CRC32C header. */
+    record BadRequest(String name, Target target, String method, String pathAndQuery, String contentType, byte[] body,
+                      String checksum, int expected) {
+
+        Api.Response send(LocalCluster cluster) {
+            String base = target == Target.GATEWAY ? cluster.gatewayUrl() : cluster.storageNodeUrl(1);
+            HttpRequest.BodyPublisher publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).method(method, publisher);
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            if (checksum != null) {
+                request.header("X-Checksum-CRC32C", checksum);
+            }
+            return new Api(base).send(request);
+        }
+
+        @Override
+        public String toString() {
+            return name + " -> " + expected;
+        }
+    }
+
+    private BadRequests() {
+    }
+
+    static List<BadRequest> all() {
+        String k = "key=" + Api.encode(VICTIM);
+        byte[] ok = bytes("{\"a\":1}");
+        String json = "application/json";
+        String octets = "application/octet-stream";
+        return List.of(
+                // keys
+                write("no key", "/write?strategy=replication", json, ok, 400),
+                write("empty key", "/write?key=", json, ok, 400),
+                write("key over 1024 bytes", "/write?key=" + "k".repeat(1025), json, ok, 400),
+                write("key over 1024 bytes of multi-byte UTF-8", "/write?key=" + Api.encode("é".repeat(513)), json, ok, 400),
+                write("control character in key", "/write?key=a%01b", json, ok, 400),
+                write("NUL in key", "/write?key=a%00b", json, ok, 400),
+                write("newline in key", "/write?key=a%0Ab", json, ok, 400),
+                write("invalid UTF-8 in key", "/write?key=%C3%28", json, ok, 400),
+                write("path traversal in key", "/write?key=" + Api.encode("../../etc/passwd"), json, ok, 400),
+                write("dot segment in key", "/write?key=" + Api.encode("a/./b"), json, ok, 400),
+                // parameters
+                write("unknown parameter", "/write?" + k + "&stratgy=ec", json, ok, 400),
+                write("repeated parameter", "/write?" + k + "&strategy=ec&strategy=ec", json, ok, 400),
+                write("hot_only without field_hybrid", "/write?" + k + "&hot_only=true", json, ok, 400),
+                write("hot_only not a boolean", "/write?" + k + "&strategy=field_hybrid&hot_only=maybe", json, ok, 400),
+                write("unknown strategy", "/write?" + k + "&strategy=raid5", json, ok, 422),
+                // content types
+                write("wrong content type", "/write?" + k, "text/plain", ok, 415),
+                write("missing content type", "/write?" + k, null, ok, 415),
+                write("JSON in a charset other than UTF-8", "/write?" + k, "application/json; charset=ISO-8859-1", ok, 415),
+                write("XML content type", "/write?" + k, "application/xml", ok, 415),
+                // bodies
+                write("0-byte body", "/write?" + k, json, new byte[0], 422),
+                write("whitespace body", "/write?" + k, json, bytes("  \n"), 422),
+                write("JSON array", "/write?" + k, json, bytes("[1,2]"), 422),
+                write("JSON string", "/write?" + k, json, bytes("\"x\""), 422),
+                write("JSON number", "/write?" + k, json, bytes("42"), 422),
+                write("JSON null", "/write?" + k, json, bytes("null"), 422),
+                write("empty object", "/write?" + k, json, bytes("{}"), 422),
+                write("truncated JSON", "/write?" + k, json, bytes("{\"a\": 1"), 422),
+                write("trailing garbage", "/write?" + k, json, bytes("{\"a\":1} x"), 422),
+                write("two objects", "/write?" + k, json, bytes("{\"a\":1}{\"b\":2}"), 422),
+                write("duplicate keys", "/write?" + k, json, bytes("{\"a\":1,\"a\":2}"), 422),
+                write("nesting one over the limit (65)", "/write?" + k, json, nested(64), 422),
+                write("deeply nested (500)", "/write?" + k, json, nested(500), 422),
+                write("invalid UTF-8", "/write?" + k, json,
+                        new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, 422),
+                write("over the body limit", "/write?" + k, json, oversized(), 413),
+                // reads, deletes, routes
+                gateway("read of an unknown key", "GET", "/read/bad-input/never-written", 404),
+                gateway("delete of an unknown key", "DELETE", "/delete/bad-input/never-written", 404),
+                gateway("read with path traversal", "GET", "/read/../../etc/passwd", 400),
+                gateway("read with encoded path traversal", "GET", "/read/..%2F..%2Fetc%2Fpasswd", 400),
+                gateway("read with encoded dots", "GET", "/read/%2e%2e/%2e%2e/etc/passwd", 400),
+                gateway("read with a dot segment inside the key", "GET", "/read/a%2F..%2Fb", 400),
+                gateway("read with NUL in key", "GET", "/read/x%00y", 400),
+                gateway("read with invalid UTF-8 key", "GET", "/read/a%C3%28", 400),
+                gateway("read with a key over 1024 bytes", "GET", "/read/" + "k".repeat(1100), 400),
+                gateway("read with an empty key", "GET", "/read/", 400),
+                gateway("delete with path traversal", "DELETE", "/delete/..%2F..%2F" + Api.encode(VICTIM), 400),
+                gateway("delete with an empty key", "DELETE", "/delete/", 400),
+                gateway("unknown route", "GET", "/no/such/call", 404),
+                gateway("GET on /write", "GET", "/write?" + k, 405),
+                gateway("PUT on /write", "PUT", "/write?" + k, 405),
+                // storage nodes, directly
+                node("blob id with a bad character", "PUT", "/blobs/bad%24id", octets, bytes("x"), 400),
+                node("blob id starting with a dot", "PUT", "/blobs/.hidden", octets, bytes("x"), 400),
+                node("blob id over 200 characters", "PUT", "/blobs/" + "a".repeat(201), octets, bytes("x"), 400),
+                node("blob id with encoded path traversal", "GET", "/blobs/..%2F..%2Fetc%2Fpasswd", null, null, 400),
+                node("blob id '..'", "GET", "/blobs/..", null, null, 400),
+                node("blob id with an encoded backslash", "DELETE", "/blobs/a%5Cb", null, null, 400),
+                node("blob put with a malformed checksum", "PUT", "/blobs/bad-input.crc", octets, bytes("x"), 400,
+                        "abc"),
+                node("blob put with a wrong checksum", "PUT", "/blobs/bad-input.crc", octets, bytes("x"), 400, "12"),
+                node("listing after a bad blob id", "GET", "/blobs?after=..%2Fx", null, null, 400),
+                node("listing after invalid UTF-8", "GET", "/blobs?after=%C3%28", null, null, 400),
+                node("listing limit 0", "GET", "/blobs?limit=0", null, null, 400),
+                node("listing limit not a number", "GET", "/blobs?limit=abc", null, null, 400),
+                node("check with path traversal", "POST", "/blobs/check", json, bytes("{\"ids\":[\"../../etc/passwd\"]}"), 400),
+                node("check with a non-object body", "POST", "/blobs/check", json, bytes("[]"), 400),
+                node("check with truncated JSON", "POST", "/blobs/check", json, bytes("{"), 400));
+    }
+
+    private static BadRequest write(String name, String pathAndQuery, String contentType, byte[] body, int expected) {
+        return new BadRequest(name, Target.GATEWAY, "POST", pathAndQuery, contentType, body, null, expected);
+    }
+
+    private static BadRequest gateway(String name, String method, String pathAndQuery, int expected) {
+        return new BadRequest(name, Target.GATEWAY, method, pathAndQuery, null, null, null, expected);
+    }
+
+    private static BadRequest node(String name, String method, String path, String contentType, byte[] body, int expected) {
+        return node(name, method, path, contentType, body, expected, null);
+    }
+
+    private static BadRequest node(String name, String method, String path, String contentType, byte[] body, int expected,
+                                   String checksum) {
+        return new BadRequest(name, Target.STORAGE_NODE, method, path, contentType, body, checksum, expected);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] nested(int depth) {
+        return bytes("{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
+    }
+
+    /** One byte over the limit the test cluster runs with (HYBRIDSTORE_GATEWAY_MAX_BODY_SIZE, see LocalCluster). */
+    private static byte[] oversized() {
+        byte[] body = new byte[LocalCluster.MAX_BODY_BYTES + 1];
+        Arrays.fill(body, (byte) ' ');
+        body[0] = '{';
+        body[body.length - 1] = '}';
+        return body;
+    }
+}

@@ -1,0 +1,342 @@
+package io.hybridstore.systemtest;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The reliability suite (README, "Reliability suite"): bad input, bit rot, then faults under load against the real
+ * cluster, each phase adding its figures to a scorecard that is printed and written to
+ * {@code target/reliability/scorecard.md}; every request and answer goes to {@code target/reliability/history.jsonl}.
+ * Settings (how many operations, faults, flips) are in {@link ReliabilitySettings}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReliabilitySuiteTest {
+
+    private static final Path OUT = Path.of("target/reliability");
+    private static final ReliabilitySettings SETTINGS = ReliabilitySettings.fromEnvironment();
+    private static final Scorecard SCORECARD = new Scorecard();
+    private static final History HISTORY = new History(OUT.resolve("history.jsonl"));
+    private static final Instant STARTED = Instant.now();
+
+    private final HealerTestCluster cluster = new HealerTestCluster();
+    private final ClusterAudit audit = new ClusterAudit(cluster);
+
+    @AfterAll
+    static void printScorecard() {
+        HISTORY.close();
+        SCORECARD.add("suite", "run time", seconds(Nemesis.since(STARTED)));
+        SCORECARD.note("seed " + SETTINGS.seed() + " (rerun with -Dreliability.seed=" + SETTINGS.seed() + "); " + SETTINGS);
+        SCORECARD.write(OUT.resolve("scorecard.md"));
+        System.out.println(SCORECARD.render());
+    }
+
+    @Test
+    @Order(1)
+    void badInputGetsItsDocumented4xxAndChangesNothing() {
+        assertThat(cluster.api.write(BadRequests.VICTIM, "replication", "{\"untouched\":true}").status()).isEqualTo(200);
+        cluster.fullPass();
+        ClusterAudit.Snapshot before = audit.snapshot();
+        List<String> wrong = new ArrayList<>();
+        int serverErrors = 0;
+        List<BadRequests.BadRequest> table = BadRequests.all();
+        for (BadRequests.BadRequest request : table) {
+            Api.Response response = request.send(cluster.cluster);
+            HISTORY.record(Map.of("op", "bad input", "name", request.name(), "expected", request.expected(),
+                    "status", response.status(), "answer", abbreviate(response.text())));
+            if (response.status() >= 500) {
+                serverErrors++;
+            }
+            if (response.status() != request.expected() || !isJsonError(response)) {
+                wrong.add(request + " got " + response.status() + " " + abbreviate(response.text()));
+            }
+        }
+        ClusterAudit.Snapshot after = audit.snapshot();
+        Set<String> newBlobs = after.orphans().stream().map(ClusterAudit.StoredBlob::id).collect(Collectors.toSet());
+        before.orphans().forEach(b -> newBlobs.remove(b.id()));
+
+        SCORECARD.add("bad input", "malformed requests tried", table.size());
+        SCORECARD.mustBeZero("bad input", "5xx answers", serverErrors);
+        SCORECARD.mustBeZero("bad input", "answers other than the documented 4xx with a JSON error body", wrong.size());
+        assertThat(wrong).as("requests that did not get their documented 4xx with {error, detail}").isEmpty();
+        assertThat(serverErrors).isZero();
+        assertThat(after.versions()).as("manifests after the bad requests").isEqualTo(before.versions());
+        assertThat(after.blobsStored()).as("blobs stored after the bad requests").isLessThanOrEqualTo(before.blobsStored());
+        assertThat(newBlobs).as("blobs the bad requests left on the nodes").isEmpty();
+        assertThat(cluster.api.read(BadRequests.VICTIM).text()).isEqualTo("{\"untouched\":true}");
+        assertThat(cluster.api.delete(BadRequests.VICTIM).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void bitRotIsReadAroundAndRepairedByTheScrubber() throws Exception {
+        Random random = new Random(SETTINGS.seed() ^ 0xb17);
+        Map<String, byte[]> stored = new HashMap<>();
+        String[] strategies = {"replication", "ec", "field_hybrid"};
+        for (int i = 0; i < SETTINGS.bitRotObjects(); i++) {
+            String key = "reliability/" + SETTINGS.seed() + "/rot/" + i;
+            byte[] value = new Workload.Value(key, i, random.nextLong(), 100 + random.nextInt(256 * 1024)).render();
+            Api.Response written = cluster.api.write(key, strategies[i % 3], false, value);
+            assertThat(written.status()).as(written.text()).isEqualTo(200);
+            stored.put(key, value);
+        }
+        List<Damage> plan = damagePlan(random, stored.keySet());
+
+        AtomicBoolean rotting = new AtomicBoolean(true);
+        AtomicInteger reads = new AtomicInteger();
+        List<String> badReads = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(pool.submit(() -> {
+                    boolean lastRound;
+                    do {
+                        lastRound = !rotting.get();
+                        for (var entry : stored.entrySet()) {
+                            Api.Response read = cluster.api.read(entry.getKey());
+                            reads.incrementAndGet();
+                            if (read.status() != 200 || !java.util.Arrays.equals(read.body(), entry.getValue())) {
+                                badReads.add(entry.getKey() + ": " + read.status() + " " + abbreviate(read.text()));
+                            }
+                        }
+                    } while (!lastRound);
+                    return null;
+                }));
+            }
+            try {
+                for (Damage damage : plan) {
+                    cluster.corruptOnDisk(damage.node(), damage.blob(), random);
+                    HISTORY.record(Map.of("fault", "bit rot", "node", damage.node(), "blob", damage.blob(), "key", damage.key()));
+                    HealerTestCluster.sleep(100);
+                }
+            } finally {
+                rotting.set(false);
+            }
+            for (Future<?> reader : readers) {
+                reader.get();
+            }
+        }
+        Set<String> damagedKeys = plan.stream().map(Damage::key).collect(Collectors.toSet());
+        Instant scrubStart = Instant.now();
+        List<String> unrepaired = List.of();
+        for (int pass = 0; pass < 5; pass++) {
+            cluster.fullPass();
+            unrepaired = audit.snapshot().degraded().stream()
+                    .filter(d -> damagedKeys.stream().anyMatch(key -> d.startsWith(key + ":"))).toList();
+            if (unrepaired.isEmpty()) {
+                break;
+            }
+        }
+        for (String key : stored.keySet()) {
+            assertThat(cluster.api.read(key).body()).as(key).isEqualTo(stored.get(key));
+        }
+        SCORECARD.add("bit rot", "blobs damaged on disk (objects hit)", plan.size() + " (" + damagedKeys.size() + ")");
+        SCORECARD.add("bit rot", "reads while rotting", reads.get());
+        SCORECARD.mustBeZero("bit rot", "torn, wrong or failed reads", badReads.size());
+        SCORECARD.mustBeZero("bit rot", "damaged blobs not repaired by the scrubber", unrepaired.size());
+        SCORECARD.add("bit rot", "time for the scrubber to repair all", seconds(Nemesis.since(scrubStart)));
+        assertThat(badReads).as("reads under bit rot").isEmpty();
+        assertThat(unrepaired).as("objects still degraded after the scrubber's passes").isEmpty();
+        stored.keySet().forEach(key -> assertThat(cluster.api.delete(key).status()).isEqualTo(200));
+    }
+
+    private record Damage(String key, int node, String blob) {
+    }
+
+    /**
+     * Random blobs of the stored objects to damage, never more per part than the part survives: two of three
+     * replicas, m shards of a stripe. Beyond that the data is gone and no store could read it.
+     */
+    private List<Damage> damagePlan(Random random, Set<String> keys) {
+        List<Damage> plan = new ArrayList<>();
+        List<List<Damage>> parts = new ArrayList<>();
+        List<Integer> budgets = new ArrayList<>();
+        for (var manifest : audit.manifests()) {
+            String key = manifest.path("key").asString();
+            if (!keys.contains(key)) {
+                continue;
+            }
+            if (!manifest.path("replicated").isMissingNode() && !manifest.path("replicated").isNull()) {
+                List<Damage> replicas = new ArrayList<>();
+                manifest.path("replicated").path("replicas").forEach(r -> replicas.add(damage(key, r)));
+                parts.add(replicas);
+                budgets.add(replicas.size() - 1);
+            }
+            if (!manifest.path("erasureCoded").isMissingNode() && !manifest.path("erasureCoded").isNull()) {
+                int m = manifest.path("erasureCoded").path("m").asInt();
+                for (var stripe : manifest.path("erasureCoded").path("stripes")) {
+                    List<Damage> shards = new ArrayList<>();
+                    stripe.path("shards").forEach(s -> shards.add(damage(key, s)));
+                    parts.add(shards);
+                    budgets.add(m);
+                }
+            }
+        }
+        for (List<Damage> part : parts) {
+            Collections.shuffle(part, random);
+        }
+        while (plan.size() < SETTINGS.bitRotFlips()) {
+            List<Integer> open = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                if (budgets.get(i) > 0) {
+                    open.add(i);
+                }
+            }
+            if (open.isEmpty()) {
+                break;
+            }
+            int part = open.get(random.nextInt(open.size()));
+            budgets.set(part, budgets.get(part) - 1);
+            plan.add(parts.get(part).removeFirst());
+        }
+        return plan;
+    }
+
+    private static Damage damage(String key, tools.jackson.databind.JsonNode blob) {
+        String node = blob.path("node").asString();
+        return new Damage(key, Integer.parseInt(node.substring(node.lastIndexOf('-') + 1)), blob.path("blob").asString());
+    }
+
+    @Test
+    @Order(3)
+    void acknowledgedWritesSurviveFaultsUnderLoad() throws Exception {
+        Api client = new Api(cluster.cluster.gatewayUrl(), SETTINGS.requestTimeout());
+        Nemesis nemesis = new Nemesis(cluster, SETTINGS, HISTORY);
+        Workload workload = new Workload(SETTINGS, client, HISTORY, nemesis);
+        Instant start = Instant.now();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> faults = pool.submit(() -> nemesis.run(workload.progress()));
+            Future<?> load = pool.submit(() -> {
+                workload.run();
+                return null;
+            });
+            try {
+                faults.get();
+            } finally {
+                load.get();
+            }
+        } finally {
+            cluster.cluster.startAll();
+        }
+        Instant loadEnd = Instant.now();
+
+        // Afterwards: one healer pass, then every key is read back and the cluster is audited.
+        cluster.fullPass();
+        int keys = workload.verifyFinalState();
+        ClusterAudit.Snapshot redundancy = awaitFullRedundancy();
+        Duration toRedundancy = Nemesis.since(nemesis.lastHealed());
+        ClusterAudit.Snapshot settled = awaitNoOrphans(loadEnd);
+        Set<String> openIntents = awaitIntentsClosed();
+        long usage = audit.storageUsage();
+
+        Workload.Tally tally = workload.tally;
+        SCORECARD.add("faults under load", "operations attempted", tally.attempted.get());
+        SCORECARD.add("faults under load", "acknowledged", tally.acknowledged.get());
+        SCORECARD.add("faults under load", "failed (definite error)", tally.failed.get());
+        SCORECARD.add("faults under load", "timed out (no answer, 502/504)", tally.timedOut.get());
+        nemesis.injected().forEach((kind, count) -> SCORECARD.add("faults under load", "faults: " + kind, count));
+        SCORECARD.add("faults under load", "load phase", seconds(Duration.between(start, loadEnd)));
+        SCORECARD.add("faults under load", "availability during faults",
+                percent(tally.succeededDuringFaults.get(), tally.duringFaults.get()) + " of " + tally.duringFaults.get() + " operations");
+        SCORECARD.add("faults under load", "keys checked after healing", keys);
+        SCORECARD.mustBeZero("faults under load", "acknowledged writes lost", tally.lostWrites.size());
+        SCORECARD.mustBeZero("faults under load", "torn or wrong reads", tally.wrongReads.size());
+        SCORECARD.mustBeZero("faults under load", "objects not fully redundant after healing", redundancy.degraded().size());
+        SCORECARD.add("faults under load", "time to full redundancy after the last fault", seconds(toRedundancy));
+        SCORECARD.mustBeZero("faults under load", "orphan blobs", settled.orphans().size());
+        SCORECARD.mustBeZero("faults under load", "PENDING intents left open", openIntents.size());
+        SCORECARD.mustBeZero("faults under load", "/storage_usage minus bytes the manifests account for",
+                usage - settled.accountedBytes());
+        tally.lostWrites.forEach(l -> SCORECARD.note("lost: " + l));
+        tally.wrongReads.forEach(w -> SCORECARD.note("wrong read: " + w));
+        settled.orphans().stream().limit(20).forEach(o -> SCORECARD.note("orphan: " + o));
+        redundancy.degraded().stream().limit(20).forEach(d -> SCORECARD.note("degraded: " + d));
+
+        assertThat(tally.lostWrites).as("acknowledged writes lost").isEmpty();
+        assertThat(tally.wrongReads).as("torn or wrong reads").isEmpty();
+        assertThat(redundancy.degraded()).as("objects not fully redundant").isEmpty();
+        assertThat(settled.orphans()).as("orphan blobs").isEmpty();
+        assertThat(openIntents).as("PENDING intents never closed").isEmpty();
+        assertThat(usage).as("/storage_usage vs the manifests' bytes").isEqualTo(settled.accountedBytes());
+        workload.keys().forEach(key -> assertThat(client.delete(key).status()).as(key).isIn(200, 404));
+    }
+
+    /** Healer passes until every object is fully redundant, or five minutes have gone by; the last look. */
+    private ClusterAudit.Snapshot awaitFullRedundancy() {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        ClusterAudit.Snapshot snapshot = audit.snapshot();
+        while (!snapshot.fullyRedundant() && Instant.now().isBefore(deadline)) {
+            cluster.fullPass();
+            snapshot = audit.snapshot();
+        }
+        return snapshot;
+    }
+
+    /**
+     * Garbage collection leaves blobs younger than its grace (20 s here) alone, and blobs of an intent until the
+     * healer settles it; so passes run until nothing is orphaned, for at most a grace plus two minutes.
+     */
+    private ClusterAudit.Snapshot awaitNoOrphans(Instant loadEnd) {
+        Instant deadline = loadEnd.plus(Duration.ofSeconds(140));
+        while (true) {
+            cluster.fullPass();
+            ClusterAudit.Snapshot snapshot = audit.snapshot();
+            if (snapshot.orphans().isEmpty() || Instant.now().isAfter(deadline)) {
+                return snapshot;
+            }
+            HealerTestCluster.sleep(2000);
+        }
+    }
+
+    private Set<String> awaitIntentsClosed() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        Set<String> open = audit.openIntents();
+        while (!open.isEmpty() && Instant.now().isBefore(deadline)) {
+            HealerTestCluster.sleep(2000);
+            open = audit.openIntents();
+        }
+        return open;
+    }
+
+    private static boolean isJsonError(Api.Response response) {
+        try {
+            var body = response.json();
+            return !body.path("error").asString("").isBlank() && !body.path("detail").asString("").isBlank();
+        } catch (RuntimeException notJson) {
+            return false;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    private static String seconds(Duration duration) {
+        return "%.1f s".formatted(duration.toMillis() / 1000.0);
+    }
+
+    private static String percent(int part, int whole) {
+        return whole == 0 ? "n/a" : "%.1f %%".formatted(100.0 * part / whole);
+    }
+}
