@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real local cluster (etcd ×3, so that a member can be stopped), started once per test JVM with
- * {@code scripts/cluster.sh} in its own run directory and on ports offset by 10000, so the tests never touch a developer's cluster on :8000. Stopped when the JVM exits,
- * unless {@code HS_TEST_KEEP_CLUSTER=1} asks to keep it for a look at its logs.
+ * {@code scripts/cluster.sh} in its own run directory and on ports offset by 10000, so the tests never touch a
+ * developer's cluster on :8000. Stopped when the JVM exits, unless {@code HS_TEST_KEEP_CLUSTER=1} asks to keep it
+ * for a look at its logs; a kept cluster is then reused, data and all, by the next run with that setting (a cluster
+ * takes minutes to start on two busy cores, so this is how one iterates on a system test).
  */
 final class LocalCluster {
 
@@ -41,11 +43,16 @@ final class LocalCluster {
         }
         if (instance == null) {
             LocalCluster cluster = new LocalCluster(Path.of(System.getProperty("hybridstore.repo", "..")).toAbsolutePath().normalize());
-            if (!"1".equals(System.getenv("HS_TEST_KEEP_CLUSTER"))) {
+            boolean keep = "1".equals(System.getenv("HS_TEST_KEEP_CLUSTER"));
+            if (!keep) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.script(Duration.ofMinutes(2), "down")));
             }
             try {
-                cluster.script(Duration.ofMinutes(8), "up", "--clean", "--etcd-members", "3");
+                if (keep) {
+                    cluster.script(Duration.ofMinutes(15), "up", "--etcd-members", "3");
+                } else {
+                    cluster.script(Duration.ofMinutes(15), "up", "--clean", "--etcd-members", "3");
+                }
             } catch (IllegalStateException e) {
                 startFailure = e;
                 throw e;

@@ -233,19 +233,21 @@ class ReliabilitySuiteTest {
             });
             try {
                 faults.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // A fault that could not be healed: bring everything back for the test classes that follow.
+                cluster.cluster.startAll();
+                throw e;
             } finally {
                 load.get();
             }
-        } finally {
-            cluster.cluster.startAll();
         }
         Instant loadEnd = Instant.now();
 
         // Afterwards: one healer pass, then every key is read back and the cluster is audited.
         cluster.fullPass();
-        int keys = workload.verifyFinalState();
         ClusterAudit.Snapshot redundancy = awaitFullRedundancy();
         Duration toRedundancy = Nemesis.since(nemesis.lastHealed());
+        int keys = workload.verifyFinalState();
         ClusterAudit.Snapshot settled = awaitNoOrphans(loadEnd);
         Set<String> openIntents = awaitIntentsClosed();
         long usage = audit.storageUsage();
