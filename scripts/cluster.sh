@@ -358,8 +358,13 @@ start_instance() {
     # setsid: the instance leads its own process group, so signals reach all of it (nginx workers too) and a
     # Ctrl-C in this shell does not reach the cluster.
     setsid "${CMD[@]}" >>"$(log_file "$name")" 2>&1 </dev/null &
-    echo $! >"$(pid_file "$name")"
-    log "started $name (pid $!, port $port)"
+    pid=$!
+    echo "$pid" >"$(pid_file "$name")"
+    # Until the background shell has exec'd setsid, /proc/$pid/cmdline is still this script's, and running_pid
+    # would report the instance as gone ("exited during start-up"); on a loaded machine that window is long.
+    local deadline=$((SECONDS + 30))
+    while [[ -d /proc/$pid ]] && ! running_pid "$name" >/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    log "started $name (pid $pid, port $port)"
 }
 
 # Sends a signal to the process group of each named running instance.
