@@ -103,7 +103,7 @@ final class LocalCluster {
 
     /** Starts a stopped or killed process again with the command line {@code up} gave it, and waits until healthy. */
     void start(String service) {
-        script(Duration.ofMinutes(3), "start", service);
+        script(Duration.ofMinutes(6), "start", service);
     }
 
     /** Starts whatever is not running (a no-op for a process that is), resumes paused ones, and waits for health. */
