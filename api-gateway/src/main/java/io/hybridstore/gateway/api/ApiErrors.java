@@ -5,6 +5,7 @@ import io.hybridstore.common.placement.InsufficientNodesException;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
+import io.hybridstore.gateway.write.CommitOutcomeUnknownException;
 import io.hybridstore.gateway.write.QuorumException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import io.hybridstore.gateway.write.WriteRolledBackException;
@@ -78,6 +79,13 @@ class ApiErrors {
     ResponseEntity<ErrorBody> logUnavailable(LogUnavailableException e) {
         log.warn("Log unavailable: {}", e.getMessage());
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "log_unavailable", e.getMessage());
+    }
+
+    /** Not a refusal: the change may have happened, so the answer says so rather than claiming it did not. */
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> outcomeUnknown(CommitOutcomeUnknownException e) {
+        log.warn("Commit outcome unknown: {}", e.getMessage());
+        return answer(HttpStatus.GATEWAY_TIMEOUT, "commit_outcome_unknown", e.getMessage());
     }
 
     @ExceptionHandler

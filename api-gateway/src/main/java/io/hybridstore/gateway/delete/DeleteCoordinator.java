@@ -11,6 +11,7 @@ import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.wal.Intent;
 import io.hybridstore.gateway.wal.IntentLog;
 import io.hybridstore.gateway.write.BlobFanout;
+import io.hybridstore.gateway.write.CommitOutcomeUnknownException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import org.springframework.stereotype.Component;
 
@@ -46,8 +47,9 @@ public class DeleteCoordinator {
             try {
                 removed = manifests.deleteIf(key, current.modRevision());
             } catch (MetadataUnavailableException e) {
-                intent.leaveOpen("etcd delete outcome unknown: " + e.getMessage());
-                throw e;
+                CommitOutcomeUnknownException unknown = new CommitOutcomeUnknownException("the delete of '" + key + "'", e);
+                intent.leaveOpen(unknown.getMessage());
+                throw unknown;
             }
             if (removed) {
                 int left = fanout.deleteAll(blobs);

@@ -79,7 +79,7 @@ public class WriteCoordinator {
         } catch (CommitOutcomeUnknownException e) {
             settled = true;
             intent.leaveOpen(e.getMessage());
-            throw e.getCause();
+            throw e;
         } finally {
             if (!settled) {
                 abort(intent, planned);
@@ -106,7 +106,7 @@ public class WriteCoordinator {
             try {
                 result = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L));
             } catch (MetadataUnavailableException e) {
-                throw new CommitOutcomeUnknownException(e);
+                throw new CommitOutcomeUnknownException("the write of '" + key + "' version " + manifest.version(), e);
             }
             if (result == ManifestStore.PutResult.COMMITTED) {
                 return new Committed(manifest, current);
@@ -125,18 +125,5 @@ public class WriteCoordinator {
         intent.aborted();
         log.info("Aborted write {} of '{}' (version {}); {} of {} planned blobs could not be removed yet",
                 intent.record().txId(), intent.record().key(), intent.record().version(), left, planned.size());
-    }
-
-    /** Carries a {@link MetadataUnavailableException} thrown by the commit itself, whose outcome is unknown. */
-    private static final class CommitOutcomeUnknownException extends RuntimeException {
-
-        CommitOutcomeUnknownException(MetadataUnavailableException cause) {
-            super("etcd commit outcome unknown: " + cause.getMessage(), cause);
-        }
-
-        @Override
-        public synchronized MetadataUnavailableException getCause() {
-            return (MetadataUnavailableException) super.getCause();
-        }
     }
 }
