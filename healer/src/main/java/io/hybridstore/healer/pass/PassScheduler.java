@@ -3,9 +3,8 @@ package io.hybridstore.healer.pass;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.gc.GarbageCollector;
-import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
-import io.hybridstore.healer.leadership.RunRequests;
+import io.hybridstore.healer.leadership.ScheduledRuns;
 import io.hybridstore.healer.repair.RepairProperties;
 import io.hybridstore.healer.repair.RepairService;
 import io.hybridstore.healer.status.HealerStats;
@@ -15,9 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,66 +24,53 @@ import java.util.concurrent.CompletableFuture;
  * completes when a pass begun after the request has finished.
  */
 @Component
-public class PassScheduler extends BackgroundLoop {
+public class PassScheduler extends ScheduledRuns<StatsView> {
 
     private static final Logger log = LoggerFactory.getLogger(PassScheduler.class);
-    private static final Duration TICK = Duration.ofSeconds(1);
 
     private final RepairService repair;
     private final GarbageCollector gc;
-    private final LeaderGate gate;
     private final HealerStats stats;
     private final RepairProperties properties;
     private final Clock clock;
-    private final RunRequests<StatsView> requests = new RunRequests<>();
+    private Instant nextPass;
 
     PassScheduler(RepairService repair, GarbageCollector gc, LeaderGate gate, HealerStats stats,
                   RepairProperties properties, Clock clock) {
-        super("healer-passes");
+        super("healer-passes", "Healer pass", gate);
         this.repair = repair;
         this.gc = gc;
-        this.gate = gate;
         this.stats = stats;
         this.properties = properties;
         this.clock = clock;
+        this.nextPass = clock.instant();
     }
 
     /** Completes with the counters once a full pass started after this call has finished. */
     public CompletableFuture<StatsView> requestPass() {
-        return requests.add();
+        return request();
     }
 
     @Override
-    protected void loop() {
-        Instant nextPass = clock.instant();
-        while (running()) {
-            List<CompletableFuture<StatsView>> asked = List.of();
-            try {
-                asked = requests.take(TICK);
-                if (!gate.isLeader()) {
-                    requests.putBack(asked);
-                    continue;
-                }
-                if (asked.isEmpty() && clock.instant().isBefore(nextPass)) {
-                    repair.processHints();
-                    continue;
-                }
-                boolean finished = runPass();
-                nextPass = clock.instant().plus(properties.scanInterval());
-                if (finished) {
-                    StatsView view = stats.view();
-                    asked.forEach(request -> request.complete(view));
-                } else {
-                    requests.putBack(asked);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (MetadataUnavailableException | StorageNodeException e) {
-                log.warn("Healer pass failed, retrying next tick: {}", e.getMessage());
-                requests.putBack(asked);
-            }
-        }
+    protected boolean due() {
+        return !clock.instant().isBefore(nextPass);
+    }
+
+    @Override
+    protected void betweenRuns() {
+        repair.processHints();
+    }
+
+    @Override
+    protected boolean run() throws InterruptedException {
+        boolean finished = runPass();
+        nextPass = clock.instant().plus(properties.scanInterval());
+        return finished;
+    }
+
+    @Override
+    protected StatsView report() {
+        return stats.view();
     }
 
     private boolean runPass() throws InterruptedException {

@@ -2,9 +2,8 @@ package io.hybridstore.healer.scrub;
 
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.node.StorageNodeException;
-import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
-import io.hybridstore.healer.leadership.RunRequests;
+import io.hybridstore.healer.leadership.ScheduledRuns;
 import io.hybridstore.healer.repair.RepairService;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.status.StatsView;
@@ -13,9 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,22 +22,20 @@ import java.util.concurrent.CompletableFuture;
  * when a cycle begun after the request has finished.
  */
 @Component
-public class ScrubScheduler extends BackgroundLoop {
+public class ScrubScheduler extends ScheduledRuns<StatsView> {
 
     private static final Logger log = LoggerFactory.getLogger(ScrubScheduler.class);
-    private static final Duration TICK = Duration.ofSeconds(1);
 
     private final RepairService repair;
-    private final LeaderGate gate;
     private final HealerStats stats;
     private final ScrubProperties properties;
     private final Clock clock;
-    private final RunRequests<StatsView> requests = new RunRequests<>();
+    /** When the next cycle is due, as etcd last said; null until asked again (after a run or a leader change). */
+    private Instant due;
 
     ScrubScheduler(RepairService repair, LeaderGate gate, HealerStats stats, ScrubProperties properties, Clock clock) {
-        super("healer-scrub");
+        super("healer-scrub", "Scrub cycle", gate);
         this.repair = repair;
-        this.gate = gate;
         this.stats = stats;
         this.properties = properties;
         this.clock = clock;
@@ -48,43 +43,31 @@ public class ScrubScheduler extends BackgroundLoop {
 
     /** Completes with the counters once a scrub cycle started after this call has finished. */
     public CompletableFuture<StatsView> requestScrub() {
-        return requests.add();
+        return request();
     }
 
     @Override
-    protected void loop() {
-        Instant due = null;
-        while (running()) {
-            List<CompletableFuture<StatsView>> asked = List.of();
-            try {
-                asked = requests.take(TICK);
-                if (!gate.isLeader()) {
-                    requests.putBack(asked);
-                    due = null;
-                    continue;
-                }
-                if (due == null) {
-                    due = repair.nextScrubDue(properties.interval());
-                }
-                if (asked.isEmpty() && clock.instant().isBefore(due)) {
-                    continue;
-                }
-                due = null;
-                if (runCycle()) {
-                    StatsView view = stats.view();
-                    asked.forEach(request -> request.complete(view));
-                } else {
-                    requests.putBack(asked);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (MetadataUnavailableException | StorageNodeException e) {
-                log.warn("Scrub cycle failed, resuming from its cursor: {}", e.getMessage());
-                requests.putBack(asked);
-                due = null;
-            }
+    protected boolean due() {
+        if (due == null) {
+            due = repair.nextScrubDue(properties.interval());
         }
+        return !clock.instant().isBefore(due);
+    }
+
+    @Override
+    protected boolean run() throws InterruptedException {
+        due = null;
+        return runCycle();
+    }
+
+    @Override
+    protected StatsView report() {
+        return stats.view();
+    }
+
+    @Override
+    protected void reset() {
+        due = null;
     }
 
     private boolean runCycle() throws InterruptedException {
