@@ -202,6 +202,7 @@ jar_stale() {
     [[ -f $jar ]] || return 0
     [[ -n $(find "$REPO_DIR/pom.xml" "$REPO_DIR/$module/pom.xml" "$REPO_DIR/$module/src" \
         "$REPO_DIR/common/pom.xml" "$REPO_DIR/common/src" "$REPO_DIR/erasure/pom.xml" "$REPO_DIR/erasure/src" \
+        "$REPO_DIR/web/pom.xml" "$REPO_DIR/web/src" \
         -newer "$jar" -type f -print -quit 2>/dev/null) ]]
 }
 

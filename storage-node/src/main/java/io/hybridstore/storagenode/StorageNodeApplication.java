@@ -1,10 +1,13 @@
 package io.hybridstore.storagenode;
 
+import io.hybridstore.web.TomcatConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 @SpringBootApplication
+@Import(TomcatConfiguration.class)
 @ConfigurationPropertiesScan
 public class StorageNodeApplication {
 

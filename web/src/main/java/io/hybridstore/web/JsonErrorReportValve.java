@@ -1,4 +1,4 @@
-package io.hybridstore.storagenode.api;
+package io.hybridstore.web;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
