@@ -51,6 +51,15 @@ public final class NodeDirectory {
         if (now.isBefore(current.readAt().plus(cacheTime))) {
             return current.nodes();
         }
+        return fresh();
+    }
+
+    /**
+     * The nodes whose registration is live, read from etcd now rather than from the cache: for decisions that must
+     * not miss a node that registered a moment ago, such as whether a blob's node is there to repair it.
+     */
+    public List<NodeInfo> fresh() {
+        Instant now = clock.instant();
         List<NodeInfo> nodes = load();
         snapshot = new Snapshot(nodes, now);
         return nodes;

@@ -29,9 +29,12 @@ public final class NodeLiveness {
         this.clock = clock;
     }
 
-    /** A consistent view for one decision: the live nodes and every other node's state. */
+    /**
+     * A consistent view for one decision: the live nodes and every other node's state. Read fresh from etcd: a
+     * cached list could still miss a node that restarted a moment ago, and its blobs would be left unrepaired.
+     */
     public Snapshot snapshot() {
-        List<NodeInfo> live = directory.live();
+        List<NodeInfo> live = directory.fresh();
         Instant now = clock.instant();
         live.forEach(n -> missingSince.remove(n.id()));
         return new Snapshot(live, nodeId -> {

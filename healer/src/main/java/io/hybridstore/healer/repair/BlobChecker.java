@@ -9,6 +9,8 @@ import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.cluster.NodeState;
 import io.hybridstore.healer.status.HealerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,6 +27,8 @@ import java.util.stream.Collectors;
  * never downloads a healthy blob; not verifying, the node only consults its index.
  */
 final class BlobChecker {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobChecker.class);
 
     private final StorageNodeClient client;
     private final HealerStats stats;
@@ -43,8 +47,12 @@ final class BlobChecker {
             if (state == NodeState.LIVE) {
                 nodes.live().stream().filter(n -> n.id().equals(nodeId)).findFirst()
                         .ifPresent(node -> toAsk.put(node, blobs));
+            } else if (state == NodeState.DEAD) {
+                blobs.forEach(b -> verdicts.put(b, Verdict.BAD));
             } else {
-                blobs.forEach(b -> verdicts.put(b, state == NodeState.DEAD ? Verdict.BAD : Verdict.UNKNOWN));
+                log.info("{} blobs on node {} left for a later pass: the node is down (not registered in etcd) but "
+                        + "still within its grace period", blobs.size(), nodeId);
+                blobs.forEach(b -> verdicts.put(b, Verdict.UNKNOWN));
             }
         });
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -57,6 +65,8 @@ final class BlobChecker {
                     Thread.currentThread().interrupt();
                     return (node, blob) -> Verdict.UNKNOWN;
                 } catch (ExecutionException e) {
+                    log.warn("Blobs on node {} left for a later pass: the batch check failed: {}", answer.getKey().id(),
+                            e.getCause().toString());
                     toAsk.get(answer.getKey()).forEach(b -> verdicts.put(b, Verdict.UNKNOWN));
                 }
             }
@@ -73,6 +83,8 @@ final class BlobChecker {
             check.missing().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
             check.corrupt().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
         } catch (StorageNodeException e) {
+            log.warn("{} blobs on node {} left for a later pass: the batch check failed: {}", blobs.size(), node.id(),
+                    e.getMessage());
             blobs.forEach(b -> result.put(b, Verdict.UNKNOWN));
         }
         return result;
