@@ -306,7 +306,7 @@ render_nginx_conf() {
             }
             if (key == "error_log") line = "error_log " errlog " warn;"
             else if (key == "pid") line = "pid " dir "/nginx.pid;"
-            else if (key == "access_log") line = "access_log " access ";"
+            else if (key == "access_log") line = "access_log " access " combined buffer=64k flush=1s;"
             else if (key == "listen") line = "listen " listen ";"
             else if (key ~ /_temp_path$/) line = key " " dir "/" substr(key, 1, length(key) - 10) ";"
             else { print "unknown local: marker " key > "/dev/stderr"; exit 1 }

@@ -60,12 +60,25 @@ public class BlobFanout {
     }
 
     /**
-     * Deletes the blobs, best effort: a node that is down keeps its copy as garbage for the healer to collect.
-     * Returns the number of blobs that could not be deleted.
+     * Deletes the blobs durably, best effort: a node that is down keeps its copy as garbage for the healer to
+     * collect. Returns the number of blobs that could not be deleted.
      */
     public int deleteAll(List<BlobRef> refs) {
+        return deleteAll(refs, true);
+    }
+
+    /**
+     * Deletes blobs that no manifest references any more (a displaced version, an aborted write) without waiting
+     * for the nodes to make the deletes durable: that would add an fsync'ed round trip to every overwrite, and a
+     * delete a crash undoes only brings back garbage, which the healer collects. Returns the number not deleted.
+     */
+    public int discardAll(List<BlobRef> refs) {
+        return deleteAll(refs, false);
+    }
+
+    private int deleteAll(List<BlobRef> refs, boolean durable) {
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Boolean>> futures = refs.stream().map(ref -> executor.submit(() -> delete(ref))).toList();
+            List<Future<Boolean>> futures = refs.stream().map(ref -> executor.submit(() -> delete(ref, durable))).toList();
             return (int) futures.stream().map(BlobFanout::join).filter(deleted -> !deleted).count();
         }
     }
@@ -79,10 +92,10 @@ public class BlobFanout {
         }
     }
 
-    private boolean delete(BlobRef ref) {
+    private boolean delete(BlobRef ref, boolean durable) {
         try {
             NodeInfo node = nodes.resolve(ref.node()).orElseThrow(() -> new StorageNodeUnknownException(ref.node()));
-            client.delete(node, new BlobId(ref.blob()));
+            client.delete(node, new BlobId(ref.blob()), durable);
             return true;
         } catch (StorageNodeException | StorageNodeUnknownException e) {
             log.warn("Could not delete blob {} on {}; left for garbage collection: {}", ref.blob(), ref.node(),

@@ -73,7 +73,7 @@ public class WriteCoordinator {
             Committed committed = commit(request.key(), draft, current, intent);
             settled = true;
             committed.displaced().ifPresent(previous ->
-                    fanout.deleteAll(previous.manifest().blobsNotIn(committed.manifest())));
+                    fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest())));
             intent.committed();
             return new WriteOutcome(committed.manifest(), draft.details());
         } catch (CommitOutcomeUnknownException e) {
@@ -121,7 +121,7 @@ public class WriteCoordinator {
     }
 
     private void abort(Intent intent, List<BlobRef> planned) {
-        int left = fanout.deleteAll(planned);
+        int left = fanout.discardAll(planned);
         intent.aborted();
         log.info("Aborted write {} of '{}' (version {}); {} of {} planned blobs could not be removed yet",
                 intent.record().txId(), intent.record().key(), intent.record().version(), left, planned.size());

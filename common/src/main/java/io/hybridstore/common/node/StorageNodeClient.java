@@ -91,9 +91,18 @@ public final class StorageNodeClient {
         return Optional.of(new BlobStat(id.value(), length, crc, 0));
     }
 
-    /** Deletes the blob; deleting a blob the node does not have succeeds, so retries are safe. */
+    /** Deletes the blob, durably; deleting a blob the node does not have succeeds, so retries are safe. */
     public void delete(NodeInfo node, BlobId id) {
-        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id).DELETE().build());
+        delete(node, id, true);
+    }
+
+    /**
+     * Deletes the blob; without {@code durable} the node answers before the delete is on disk, so a crash may bring
+     * the blob back: only for blobs nothing references any more, which garbage collection would remove again.
+     */
+    public void delete(NodeInfo node, BlobId id, boolean durable) {
+        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id + (durable ? "" : "?durable=false"))
+                .DELETE().build());
         if (response.statusCode() != 204 && response.statusCode() != 200 && response.statusCode() != 404) {
             throw StorageNodeException.status(node, "delete " + id, response.statusCode(), response.body());
         }

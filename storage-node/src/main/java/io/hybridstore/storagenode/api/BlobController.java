@@ -83,11 +83,13 @@ class BlobController {
 
     /**
      * Needs no registration, unlike a put: a delete only removes data, and a gateway's cleanup or a healer's garbage
-     * collection must be able to finish on a node that has just lost its lease.
+     * collection must be able to finish on a node that has just lost its lease. {@code durable=false} answers
+     * before the delete is on disk: for blobs no manifest references, which a crash could only bring back as
+     * garbage for the healer to collect.
      */
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(@PathVariable String id) {
-        store.delete(new BlobId(id));
+    ResponseEntity<Void> delete(@PathVariable String id, @RequestParam(defaultValue = "true") boolean durable) {
+        store.delete(new BlobId(id), durable);
         return ResponseEntity.noContent().build();
     }
 

@@ -121,10 +121,14 @@ public final class BlobStore implements AutoCloseable {
         return durable;
     }
 
-    /** Deletes the blob; deleting an absent blob does nothing. Durable before it returns, like a put. */
-    public void delete(BlobId id) {
+    /**
+     * Deletes the blob; deleting an absent blob does nothing. The blob is gone from reads, listings and usage at
+     * once either way; with {@code waitDurable} (and {@code durability: sync}) the call also waits until the delete
+     * is on disk, like a put. Without, a crash right after may bring the blob back.
+     */
+    public void delete(BlobId id, boolean waitDurable) {
         CompletableFuture<Void> durable = submitDelete(id.value());
-        if (config.durability() == Durability.SYNC) {
+        if (waitDurable && config.durability() == Durability.SYNC) {
             await(durable);
         }
     }

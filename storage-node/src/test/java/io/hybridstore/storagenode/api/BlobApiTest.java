@@ -108,6 +108,18 @@ class BlobApiTest {
     }
 
     @Test
+    void deleteThatNeedNotBeDurableIsGoneAtOnce() throws Exception {
+        BlobId id = new BlobId("v1.data.lazy");
+        byte[] data = bytes("displaced");
+        client.put(node, id, data, Checksums.crc32c(data));
+
+        client.delete(node, id, false);
+
+        assertThat(client.get(node, id, OptionalLong.empty())).isEmpty();
+        assertThat(send("DELETE", "/blobs/v1.data.lazy?durable=maybe", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void putAnswers201WithIdLengthAndCrc() throws Exception {
         byte[] data = bytes("created");
 

@@ -168,13 +168,26 @@ class BlobStoreTest {
         BlobStore store = open(config);
         store.put(id("d"), bytes("doomed"), OptionalLong.empty());
         store.put(id("k"), bytes("kept"), OptionalLong.empty());
-        store.delete(id("d"));
-        store.delete(id("never-existed"));
+        store.delete(id("d"), true);
+        store.delete(id("never-existed"), true);
 
         BlobStore reopened = reopen(store, config);
 
         assertThat(reopened.get(id("d"))).isEmpty();
         assertThat(reopened.get(id("k"))).hasValueSatisfying(d -> assertThat(d).isEqualTo(bytes("kept")));
+    }
+
+    @Test
+    void deleteNotAwaitedDurableIsGoneAtOnceAndAfterAnOrderlyRestart() throws IOException {
+        StoreConfig config = syncConfig();
+        BlobStore store = open(config);
+        store.put(id("lazy"), bytes("garbage"), OptionalLong.empty());
+
+        store.delete(id("lazy"), false);
+
+        assertThat(store.get(id("lazy"))).isEmpty();
+        assertThat(store.list(null, 10).blobs()).isEmpty();
+        assertThat(reopen(store, config).get(id("lazy"))).isEmpty();
     }
 
     @Test
@@ -273,7 +286,7 @@ class BlobStoreTest {
         }
         for (int i = 0; i < 40; i++) {
             if (i % 4 != 0) {
-                store.delete(id("b" + i));
+                store.delete(id("b" + i), true);
             }
         }
         long before = totalSegmentBytes();
