@@ -267,8 +267,9 @@ report() {
     echo
     echo "## YCSB"
     echo
-    echo "Binding \`io.hybridstore.benchmark.ycsb.HybridStoreClient\`: an update is a read, a merge of the given fields"
-    echo "and a write of the whole object, so its latency includes a read. YCSB's fields (\`field0\`..\`field9\`) are"
+    echo "Binding \`io.hybridstore.benchmark.ycsb.HybridStoreClient\`: an update is one merge write (\`merge=true\`):"
+    echo "the gateway reads the record, lays the given fields over it and writes it back atomically, so its latency"
+    echo "includes that read (inside the gateway, not a client round trip). YCSB's fields (\`field0\`..\`field9\`) are"
     echo "none of the gateway's hot fields: with field_hybrid every YCSB record is all cold, and every update a cold"
     echo "update. Latencies in ms; errors are operations that did not return OK."
     echo

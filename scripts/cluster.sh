@@ -502,6 +502,16 @@ warn_ephemeral_ports() {
     done < <(all_instances)
 }
 
+# etcd members keep the cluster they were created in: a member count other than the one the run dir's data was made
+# with would start the old members as one cluster and the new ones as another, each answering for itself.
+require_same_etcd_members() {
+    local previous
+    [[ -d $RUN_DIR/data/etcd-1/member && -f $CLUSTER_ENV ]] || return 0
+    previous=$(sed -n 's/.*HS_ETCD_MEMBERS=\([0-9]*\).*/\1/p' "$CLUSTER_ENV")
+    [[ -z $previous || $previous == "$ETCD_MEMBERS" ]] ||
+        die "$RUN_DIR holds the data of a cluster with $previous etcd member(s), not $ETCD_MEMBERS: run 'up --etcd-members $previous', or 'up --clean --etcd-members $ETCD_MEMBERS' to start afresh (deletes every object)"
+}
+
 cmd_up() {
     local clean=false build=false
     while (($# > 0)); do
@@ -515,6 +525,7 @@ cmd_up() {
     done
     [[ $ETCD_MEMBERS == 1 || $ETCD_MEMBERS == 3 ]] || die "--etcd-members must be 1 or 3"
     if [[ $clean == true ]]; then cmd_clean; fi
+    require_same_etcd_members
     install_packages
     find_java
     build_jars "$build"

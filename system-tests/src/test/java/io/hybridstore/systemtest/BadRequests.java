@@ -67,6 +67,9 @@ final class BadRequests {
                 write("repeated parameter", "/write?" + k + "&strategy=ec&strategy=ec", json, ok, 400),
                 write("hot_only without field_hybrid", "/write?" + k + "&hot_only=true", json, ok, 400),
                 write("hot_only not a boolean", "/write?" + k + "&strategy=field_hybrid&hot_only=maybe", json, ok, 400),
+                write("merge not a boolean", "/write?" + k + "&merge=yes", json, ok, 400),
+                write("merge with hot_only", "/write?" + k + "&strategy=field_hybrid&hot_only=true&merge=true", json, ok, 400),
+                write("merge into a key that does not exist", "/write?key=bad-input%2Fabsent&merge=true", json, ok, 404),
                 write("unknown strategy", "/write?" + k + "&strategy=raid5", json, ok, 422),
                 // content types
                 write("wrong content type", "/write?" + k, "text/plain", ok, 415),

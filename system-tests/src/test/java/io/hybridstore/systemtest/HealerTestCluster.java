@@ -64,6 +64,11 @@ final class HealerTestCluster {
         throw new AssertionError("no healer became leader within 30 s");
     }
 
+    /** The leader's {@code GET /status}. */
+    JsonNode status() {
+        return healer(leader()).get("/status").json();
+    }
+
     /** Asks the leader for a full pass (hints, repair, garbage collection) and waits until one has finished. */
     JsonNode fullPass() {
         return onLeader("/scan", Duration.ofSeconds(90), "full healer pass");
@@ -237,13 +242,21 @@ final class HealerTestCluster {
     }
 
     static void await(Duration timeout, String what, BooleanSupplier condition) {
+        if (!poll(timeout, condition)) {
+            throw new AssertionError(what + " did not happen within " + timeout);
+        }
+    }
+
+    /** Whether the condition became true within the timeout. */
+    static boolean poll(Duration timeout, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + " did not happen within " + timeout);
+                return false;
             }
             sleep(250);
         }
+        return true;
     }
 
     static void sleep(long millis) {

@@ -7,6 +7,7 @@ import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
 import io.hybridstore.gateway.write.CommitOutcomeUnknownException;
 import io.hybridstore.gateway.write.QuorumException;
+import io.hybridstore.gateway.write.ValueTooLargeException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import io.hybridstore.gateway.write.WriteRolledBackException;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -55,6 +56,11 @@ class ApiErrors {
     ResponseEntity<ErrorBody> conflict(WriteConflictException e) {
         log.info("Write conflict: {}", e.getMessage());
         return answer(HttpStatus.CONFLICT, "write_conflict", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> mergedTooLarge(ValueTooLargeException e) {
+        return answer(HttpStatus.CONTENT_TOO_LARGE, "value_too_large", e.getMessage());
     }
 
     @ExceptionHandler

@@ -9,6 +9,7 @@ import io.hybridstore.gateway.read.ReadCoordinator;
 import io.hybridstore.gateway.read.StoredObject;
 import io.hybridstore.gateway.write.WriteCoordinator;
 import io.hybridstore.gateway.write.WriteOutcome;
+import io.hybridstore.gateway.write.MergeRequest;
 import io.hybridstore.gateway.write.WriteRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -26,6 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The object calls of the public API; validation here, protocols in the write/read/delete packages. */
@@ -55,13 +57,17 @@ class ObjectController {
         RequestValidation.onlyKnownParameters(parameters);
         String key = RequestValidation.key(request.getParameter("key"));
         Strategy strategy = RequestValidation.strategy(request.getParameter("strategy"));
+        boolean strategyGiven = request.getParameter("strategy") != null;
         boolean hotOnly = RequestValidation.hotOnly(request.getParameter("hot_only"), strategy);
+        boolean merge = RequestValidation.merge(request.getParameter("merge"), hotOnly);
         RequestValidation.jsonContentType(request.getContentType());
         long limit = properties.maxBodySize().toBytes();
         RequestValidation.declaredLength(request.getContentLengthLong(), limit);
 
         try (StreamedBody body = new StreamedBody(request.getInputStream(), request.getContentLengthLong(), limit, jsonCheck)) {
-            WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, hotOnly, body));
+            WriteOutcome outcome = merge
+                    ? writes.merge(new MergeRequest(key, strategyGiven ? Optional.of(strategy) : Optional.empty(), body))
+                    : writes.write(new WriteRequest(key, strategy, hotOnly, body));
             Map<String, Object> response = ok(outcome.manifest(), started);
             response.putAll(outcome.details());
             return response;

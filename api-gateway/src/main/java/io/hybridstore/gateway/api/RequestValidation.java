@@ -17,7 +17,7 @@ import java.util.Set;
 final class RequestValidation {
 
     static final int MAX_KEY_BYTES = 1024;
-    private static final Set<String> WRITE_PARAMETERS = Set.of("key", "strategy", "hot_only");
+    private static final Set<String> WRITE_PARAMETERS = Set.of("key", "strategy", "hot_only", "merge");
 
     private RequestValidation() {
     }
@@ -61,7 +61,7 @@ final class RequestValidation {
         for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
             if (!WRITE_PARAMETERS.contains(parameter.getKey())) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "unknown_parameter",
-                        "unknown query parameter '" + parameter.getKey() + "'; known: key, strategy, hot_only");
+                        "unknown query parameter '" + parameter.getKey() + "'; known: key, strategy, hot_only, merge");
             }
             if (parameter.getValue().size() > 1) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "duplicate_parameter",
@@ -88,6 +88,20 @@ final class RequestValidation {
         if (strategy != Strategy.FIELD_HYBRID) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter",
                     "hot_only=true only applies to strategy field_hybrid");
+        }
+        return true;
+    }
+
+    static boolean merge(String value, boolean hotOnly) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "merge must be true or false");
+        }
+        if (hotOnly) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter",
+                    "merge=true and hot_only=true cannot be combined; a merge already keeps the fields it is not given");
         }
         return true;
     }

@@ -72,6 +72,19 @@ public class ReadCoordinator {
         }
     }
 
+    /**
+     * The value of this version, read around bad blobs (reported like a read's). Throws ObjectUnavailableException
+     * when too few of its blobs can be read, as when a newer version has just replaced it.
+     */
+    public byte[] value(Manifest manifest) {
+        List<String> bad = new ArrayList<>();
+        byte[] value = readParts(manifest, bad);
+        if (!bad.isEmpty()) {
+            reportDegraded(manifest, bad);
+        }
+        return value;
+    }
+
     private Manifest current(String key) {
         return manifests.get(key).map(VersionedManifest::manifest).orElseThrow(() -> new ObjectNotFoundException(key));
     }
@@ -86,6 +99,7 @@ public class ReadCoordinator {
 
     private void reportDegraded(Manifest manifest, List<String> bad) {
         degradedReads.increment();
+        repairHints.report(manifest.key(), manifest.version());
         log.warn("Degraded read of '{}' version {}: read around missing or corrupt blobs {}", manifest.key(),
                 manifest.version(), bad);
     }

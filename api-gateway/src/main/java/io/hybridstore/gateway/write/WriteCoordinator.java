@@ -1,14 +1,19 @@
 package io.hybridstore.gateway.write;
 
+import io.hybridstore.common.json.JsonFields;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.read.ObjectNotFoundException;
+import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.read.PartReader;
+import io.hybridstore.gateway.read.ReadCoordinator;
 import io.hybridstore.gateway.wal.Intent;
 import io.hybridstore.gateway.wal.IntentLog;
 import org.slf4j.Logger;
@@ -27,6 +32,9 @@ import java.util.Set;
  * <p>Until the commit, any failure removes what was written and closes the intent as ABORTED. When the commit's
  * outcome is unknown (etcd timed out), the intent is left open for the healer instead: deleting blobs that may
  * already be committed would lose an acknowledged write.
+ *
+ * <p>A merge reads the stored value, lays the patch over it and writes the result pinned to the version it read:
+ * when another write commits first, the merge is redone over the newer value rather than overwriting it.
  */
 @Component
 public class WriteCoordinator {
@@ -39,25 +47,77 @@ public class WriteCoordinator {
     private final BlobFanout fanout;
     private final PartWriter writer;
     private final PartReader reader;
+    private final ReadCoordinator reads;
     private final VersionIds versionIds;
     private final Clock clock;
     private final Set<String> hotFields;
 
     WriteCoordinator(GatewayProperties properties, ManifestStore manifests, IntentLog intents, BlobFanout fanout,
-                     PartWriter writer, PartReader reader, VersionIds versionIds, Clock clock) {
+                     PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock) {
         this.properties = properties;
         this.manifests = manifests;
         this.intents = intents;
         this.fanout = fanout;
         this.writer = writer;
         this.reader = reader;
+        this.reads = reads;
         this.versionIds = versionIds;
         this.clock = clock;
         this.hotFields = Set.copyOf(properties.hotFields());
     }
 
     public WriteOutcome write(WriteRequest request) {
-        Optional<VersionedManifest> current = manifests.get(request.key());
+        return write(request, manifests.get(request.key()), false);
+    }
+
+    /**
+     * Lays the patch's top-level fields over the stored object's (a field in both takes the patch's value, new
+     * fields are appended) and writes the result as a new version. Atomic: the write commits only while the object
+     * is still the version that was merged into; otherwise the merge is redone over the newer one, up to
+     * {@code commit-retries} times, then 409. A key with no object is 404: a mistyped key must not become a new
+     * object holding only the patch.
+     */
+    public WriteOutcome merge(MergeRequest request) {
+        List<JsonFields.Field> patch = JsonFields.parse(request.patch().readAll());
+        for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
+            VersionedManifest base = manifests.get(request.key())
+                    .orElseThrow(() -> new ObjectNotFoundException(request.key()));
+            Optional<byte[]> merged = mergedOver(base.manifest(), patch);
+            if (merged.isEmpty()) {
+                continue;
+            }
+            if (merged.get().length > properties.maxBodySize().toBytes()) {
+                throw new ValueTooLargeException("the merged value of '" + request.key() + "' would be "
+                        + merged.get().length + " bytes, over the limit of " + properties.maxBodySize().toBytes());
+            }
+            Strategy strategy = request.strategy().orElse(base.manifest().strategy());
+            try {
+                return write(new WriteRequest(request.key(), strategy, false, new BufferedBody(merged.get())),
+                        Optional.of(base), true);
+            } catch (BaseChangedException e) {
+                log.debug("Merge into '{}' lost a race (attempt {}), merging again", request.key(), attempt);
+            }
+        }
+        throw new WriteConflictException("key '" + request.key() + "' kept changing; gave up merging after "
+                + properties.commitRetries() + " attempts");
+    }
+
+    /** The merged value; empty when the base's blobs vanished under a newer version (merge again over that). */
+    private Optional<byte[]> mergedOver(Manifest stored, List<JsonFields.Field> patch) {
+        try {
+            return Optional.of(JsonFields.object(JsonFields.overlay(JsonFields.parse(reads.value(stored)), patch)));
+        } catch (ObjectUnavailableException e) {
+            boolean replaced = manifests.get(stored.key())
+                    .map(now -> !now.manifest().version().equals(stored.version())).orElse(true);
+            if (!replaced) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** With {@code pinned}, the commit succeeds only over {@code current}; a newer version is BaseChangedException. */
+    private WriteOutcome write(WriteRequest request, Optional<VersionedManifest> current, boolean pinned) {
         String version = versionIds.next();
         Draft draft = switch (request.strategy()) {
             case REPLICATION, EC -> new WholeValueDraft(request, version, clock.millis(), writer,
@@ -70,7 +130,7 @@ public class WriteCoordinator {
         boolean settled = false;
         try {
             draft.writeParts();
-            Committed committed = commit(request.key(), draft, current, intent);
+            Committed committed = commit(request.key(), draft, current, intent, pinned);
             settled = true;
             committed.displaced().ifPresent(previous ->
                     fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest())));
@@ -90,12 +150,20 @@ public class WriteCoordinator {
     private record Committed(Manifest manifest, Optional<VersionedManifest> displaced) {
     }
 
+    /** A pinned write found a newer version at commit time; its blobs are discarded and the merge redone. */
+    private static final class BaseChangedException extends RuntimeException {
+        BaseChangedException() {
+            super(null, null, false, false);
+        }
+    }
+
     /**
      * Puts the manifest conditionally on the mod revision last read, re-reading on conflict a bounded number of
      * times. Each attempt builds the manifest over the version it read, so a reused cold part is always the one
      * current at commit time. Returns the committed manifest and the one it displaced.
      */
-    private Committed commit(String key, Draft draft, Optional<VersionedManifest> firstRead, Intent intent) {
+    private Committed commit(String key, Draft draft, Optional<VersionedManifest> firstRead, Intent intent,
+                             boolean pinned) {
         Optional<VersionedManifest> current = firstRead;
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
             if (attempt > 1) {
@@ -113,6 +181,9 @@ public class WriteCoordinator {
             }
             if (result == ManifestStore.PutResult.ROLLED_BACK) {
                 throw new WriteRolledBackException(key, manifest.version());
+            }
+            if (pinned) {
+                throw new BaseChangedException();
             }
             log.debug("Commit of '{}' version {} lost a race (attempt {}), retrying", key, manifest.version(), attempt);
         }

@@ -46,8 +46,16 @@ public final class GatewayClient {
     }
 
     public int write(String key, String strategy, boolean hotOnly, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(url + "/write?key=" + query(key) + "&strategy=" + strategy
-                        + (hotOnly ? "&hot_only=true" : "")))
+        return post("/write?key=" + query(key) + "&strategy=" + strategy + (hotOnly ? "&hot_only=true" : ""), body);
+    }
+
+    /** {@code merge=true}: the body's fields replace or join the stored object's, which must exist (else 404). */
+    public int merge(String key, String strategy, byte[] fields) {
+        return post("/write?key=" + query(key) + "&strategy=" + strategy + "&merge=true", fields);
+    }
+
+    private int post(String pathAndQuery, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url + pathAndQuery))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.discarding()).status();
     }

@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * YCSB binding for HybridStore's public API: a record is one JSON object of string fields, stored under
- * {@code <key-prefix><table>/<key>} with the strategy of the {@code hybridstore.strategy} property. HybridStore
- * writes whole objects, so an update is read, merge of the given fields, write: what YCSB expects of an update,
- * at the price of a read per update (a concurrent update of the same record may be lost; YCSB does not check).
+ * {@code <key-prefix><table>/<key>} with the strategy of the {@code hybridstore.strategy} property. An update is
+ * one merge write ({@code merge=true}): the gateway lays the given fields over the stored record atomically, so
+ * concurrent updates of one record's different fields all survive, and an update costs one request.
  *
  * <p>Properties: {@code hybridstore.url} (default http://localhost:8000), {@code hybridstore.strategy}
  * (replication, ec or field_hybrid; default replication), {@code hybridstore.key-prefix} (default ycsb/),
@@ -87,18 +87,9 @@ public final class HybridStoreClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
-        GatewayClient.Response current = gateway.read(key(table, key));
-        if (!current.ok()) {
-            return status(current.status());
-        }
-        LinkedHashMap<String, String> record;
-        try {
-            record = JSON.readValue(current.body(), RECORD);
-        } catch (JacksonException e) {
-            return Status.UNEXPECTED_STATE;
-        }
-        StringByteIterator.putAllAsStrings(record, values);
-        return write(table, key, record);
+        Map<String, String> fields = new LinkedHashMap<>();
+        StringByteIterator.putAllAsStrings(fields, values);
+        return status(gateway.merge(key(table, key), strategy, JSON.writeValueAsBytes(fields)));
     }
 
     @Override

@@ -9,26 +9,33 @@ import site.ycsb.ByteIterator;
 import site.ycsb.DBException;
 import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The binding against an in-process stand-in for the public API that keeps whole objects by key. */
+/** The binding against an in-process stand-in for the public API that keeps whole objects by key and merges. */
 class HybridStoreClientTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     private final Map<String, String> strategies = new ConcurrentHashMap<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private HybridStoreClient client;
 
@@ -59,13 +66,28 @@ class HybridStoreClientTest {
     }
 
     private void write(HttpExchange exchange) throws IOException {
+        calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
         Map<String, String> query = new HashMap<>();
         for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
             String[] kv = pair.split("=", 2);
             query.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
-        objects.put(query.get("key"), exchange.getRequestBody().readAllBytes());
-        strategies.put(query.get("key"), query.get("strategy"));
+        String key = query.get("key");
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if ("true".equals(query.get("merge"))) {
+            byte[] stored = objects.get(key);
+            if (stored == null) {
+                answer(exchange, 404, "{\"error\":\"not_found\"}".getBytes());
+                return;
+            }
+            Map<String, Object> merged = JSON.readValue(stored, new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+            merged.putAll(JSON.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() {
+            }));
+            body = JSON.writeValueAsBytes(merged);
+        }
+        objects.put(key, body);
+        strategies.put(key, query.get("strategy"));
         answer(exchange, 200, "{\"status\":\"ok\"}".getBytes());
     }
 
@@ -106,7 +128,11 @@ class HybridStoreClientTest {
     void updateMergesTheGivenFieldsIntoTheStoredObject() {
         client.insert("usertable", "user2", fields("field0", "old0", "field1", "old1", "field2", "old2"));
 
+        calls.clear();
+
         assertThat(client.update("usertable", "user2", fields("field1", "new1"))).isEqualTo(Status.OK);
+
+        assertThat(calls).containsExactly("POST /write?key=ycsb%2Fusertable%2Fuser2&strategy=ec&merge=true");
 
         assertThat(read("user2", null)).containsExactlyInAnyOrderEntriesOf(
                 Map.of("field0", "old0", "field1", "new1", "field2", "old2"));

@@ -7,7 +7,9 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The top-level fields of a JSON object as raw slices of the text the client sent. Nothing is re-serialized: a
@@ -51,6 +53,22 @@ public final class JsonFields {
             throw new IllegalArgumentException("not a valid JSON object: " + e.getOriginalMessage(), e);
         }
         return fields;
+    }
+
+    /**
+     * The fields of {@code base} with those of {@code patch} laid over them, as a top-level merge: a field in both
+     * takes the patch's value in the base's position, a field only in the patch is appended in the patch's order.
+     */
+    public static List<Field> overlay(List<Field> base, List<Field> patch) {
+        Map<String, Field> replacements = new LinkedHashMap<>();
+        patch.forEach(field -> replacements.put(field.name(), field));
+        List<Field> merged = new ArrayList<>(base.size() + patch.size());
+        for (Field field : base) {
+            Field replacement = replacements.remove(field.name());
+            merged.add(replacement == null ? field : replacement);
+        }
+        merged.addAll(replacements.values());
+        return merged;
     }
 
     /** Writes the fields as one compact JSON object, in the order given. */

@@ -85,6 +85,7 @@ public class RepairService {
             Optional<VersionedManifest> current = manifests.get(hint.objectKey());
             if (current.isEmpty() || repairPage(List.of(current.get()), true)) {
                 hints.done(hint);
+                stats.hintProcessed();
             }
         }
     }

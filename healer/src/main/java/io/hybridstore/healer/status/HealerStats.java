@@ -25,6 +25,7 @@ public class HealerStats {
     private final Counter repairConflicts;
     private final Counter bytesReadForRepair;
     private final Counter checkRequests;
+    private final Counter hintsProcessed;
     private final Counter intentsRolledBack;
     private final Counter intentsSettled;
     private final Counter blobsCollected;
@@ -47,6 +48,7 @@ public class HealerStats {
         repairConflicts = counter(meters, "repair.conflicts", "Repairs dropped because the manifest changed meanwhile");
         bytesReadForRepair = counter(meters, "repair.bytes.read", "Blob bytes downloaded to rebuild replicas and shards");
         checkRequests = counter(meters, "check.requests", "Batch integrity checks sent to storage nodes");
+        hintsProcessed = counter(meters, "hints.processed", "Keys gateways reported after a degraded read, looked at");
         intentsRolledBack = counter(meters, "intents.rolled.back", "Stalled write intents aborted and their blobs deleted");
         intentsSettled = counter(meters, "intents.settled", "Stalled intents found committed and closed");
         blobsCollected = counter(meters, "blobs.collected", "Unreferenced blobs deleted by garbage collection");
@@ -161,6 +163,10 @@ public class HealerStats {
         checkRequests.increment();
     }
 
+    public void hintProcessed() {
+        hintsProcessed.increment();
+    }
+
     public void rolledBack() {
         intentsRolledBack.increment();
     }
@@ -177,7 +183,7 @@ public class HealerStats {
         return new StatsView(passesCompleted.get(), lastPass.get(), currentPass.get(),
                 (long) objectsScanned.count(), (long) degradedFound.count(), (long) objectsRepaired.count(),
                 (long) blobsRepaired.count(), (long) repairConflicts.count(), (long) bytesReadForRepair.count(),
-                (long) checkRequests.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
+                (long) checkRequests.count(), (long) hintsProcessed.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
                 (long) blobsCollected.count(), (long) bytesCollected.count(), scrubsCompleted.get(), lastScrub.get(),
                 currentScrub.get(), (long) objectsVerified.count(), (long) bytesVerified.count());
     }

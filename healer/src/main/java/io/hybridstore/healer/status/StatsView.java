@@ -14,6 +14,7 @@ public record StatsView(
         @JsonProperty("repair_conflicts") long repairConflicts,
         @JsonProperty("repair_bytes_read") long repairBytesRead,
         @JsonProperty("check_requests") long checkRequests,
+        @JsonProperty("hints_processed") long hintsProcessed,
         @JsonProperty("intents_rolled_back") long intentsRolledBack,
         @JsonProperty("intents_settled") long intentsSettled,
         @JsonProperty("blobs_collected") long blobsCollected,
