@@ -4,10 +4,11 @@ package io.hybridstore.gateway.write;
 final class BufferedBody implements WriteBody {
 
     private final byte[] bytes;
-    private int position;
+    private final PartWriter.StripeSource stripes;
 
     BufferedBody(byte[] bytes) {
         this.bytes = bytes;
+        this.stripes = PartWriter.StripeSource.of(bytes);
     }
 
     @Override
@@ -22,10 +23,7 @@ final class BufferedBody implements WriteBody {
 
     @Override
     public int readNext(byte[] buffer) {
-        int count = Math.min(buffer.length, bytes.length - position);
-        System.arraycopy(bytes, position, buffer, 0, count);
-        position += count;
-        return count;
+        return stripes.next(buffer);
     }
 
     @Override
