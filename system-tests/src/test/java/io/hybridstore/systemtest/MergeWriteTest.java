@@ -40,16 +40,36 @@ class MergeWriteTest {
     void mergingOnlyHotFieldsOfAFieldHybridObjectIsAPureHotUpdate() {
         String key = "e2e/merge/hot";
         long before = usage();
-        assertThat(api.write(key, "field_hybrid", "{\"like_count\":1,\"bio\":\"" + "b".repeat(20_000) + "\"}")
-                .status()).isEqualTo(200);
+        assertThat(api.write(key, "field_hybrid", "{\"like_count\":1,\"bio\":\"" + "b".repeat(20_000)
+                + "\",\"view_count\":7}").status()).isEqualTo(200);
         long written = usage() - before;
 
         JsonNode merged = merge(key, null, "{\"like_count\":2}").json();
 
         assertThat(merged.path("is_pure_hot_update").asBoolean()).isTrue();
         assertThat(merged.path("cold_chunks_written").asInt()).isZero();
-        assertThat(api.read(key).text()).isEqualTo("{\"like_count\":2,\"bio\":\"" + "b".repeat(20_000) + "\"}");
+        assertThat(api.read(key).text()).as("the other hot field is kept")
+                .isEqualTo("{\"like_count\":2,\"bio\":\"" + "b".repeat(20_000) + "\",\"view_count\":7}");
         assertThat(usage() - before).as("the displaced hot replicas are gone, the cold part shared").isEqualTo(written);
+        assertThat(api.delete(key).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aHotMergeNeverReadsTheColdPart() {
+        String key = "e2e/merge/cold-untouched";
+        String version = api.write(key, "field_hybrid", "{\"like_count\":1,\"view_count\":5,\"bio\":\""
+                + "c".repeat(20_000) + "\"}").json().path("version").asString();
+        // With every cold shard gone at most two repaired copies can exist, too few to read (k = 4).
+        HealerTestCluster cluster = new HealerTestCluster();
+        cluster.blobsOf(version).forEach((node, ids) -> ids.stream().filter(id -> id.startsWith(version + ".cold"))
+                .forEach(id -> cluster.deleteBlob(node, id)));
+
+        Api.Response merged = merge(key, null, "{\"like_count\":2,\"status_code\":200}");
+
+        assertThat(merged.status()).as(merged.text()).isEqualTo(200);
+        assertThat(merged.json().path("is_pure_hot_update").asBoolean()).isTrue();
+        assertThat(api.read(key).status()).as("the cold part is unreadable, so the merge cannot have read it")
+                .isEqualTo(503);
         assertThat(api.delete(key).status()).isEqualTo(200);
     }
 

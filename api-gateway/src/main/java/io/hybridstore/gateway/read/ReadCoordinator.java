@@ -30,6 +30,7 @@ public class ReadCoordinator {
      * keeps a key overwritten without pause from holding a reader forever.
      */
     private static final int MAX_ATTEMPTS = 20;
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     private final ManifestStore manifests;
     private final PartReader parts;
@@ -83,6 +84,19 @@ public class ReadCoordinator {
             reportDegraded(manifest, bad);
         }
         return value;
+    }
+
+    /** The hot fields of a field_hybrid version as one JSON object ({@code {}} when it has none), read like a value. */
+    public byte[] hotPart(Manifest manifest) {
+        if (manifest.replicated() == null) {
+            return EMPTY_OBJECT;
+        }
+        List<String> bad = new ArrayList<>();
+        byte[] hot = collect(parts.readReplicated(manifest.replicated()), bad);
+        if (!bad.isEmpty()) {
+            reportDegraded(manifest, bad);
+        }
+        return hot;
     }
 
     private Manifest current(String key) {

@@ -75,14 +75,18 @@ public class WriteCoordinator {
      * fields are appended) and writes the result as a new version. Atomic: the write commits only while the object
      * is still the version that was merged into; otherwise the merge is redone over the newer one, up to
      * {@code commit-retries} times, then 409. A key with no object is 404: a mistyped key must not become a new
-     * object holding only the patch.
+     * object holding only the patch. A patch of hot fields only, over a field_hybrid object that stays one, reads
+     * and rewrites only the hot part: the cold part is kept as stored, never read.
      */
     public WriteOutcome merge(MergeRequest request) {
         List<JsonFields.Field> patch = JsonFields.parse(request.patch().readAll());
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
             VersionedManifest base = manifests.get(request.key())
                     .orElseThrow(() -> new ObjectNotFoundException(request.key()));
-            Optional<byte[]> merged = mergedOver(base.manifest(), patch);
+            Strategy strategy = request.strategy().orElse(base.manifest().strategy());
+            boolean hotOnly = strategy == Strategy.FIELD_HYBRID && base.manifest().strategy() == Strategy.FIELD_HYBRID
+                    && patch.stream().allMatch(field -> hotFields.contains(field.name()));
+            Optional<byte[]> merged = mergedOver(base.manifest(), hotOnly, patch);
             if (merged.isEmpty()) {
                 continue;
             }
@@ -90,9 +94,8 @@ public class WriteCoordinator {
                 throw new ValueTooLargeException("the merged value of '" + request.key() + "' would be "
                         + merged.get().length + " bytes, over the limit of " + properties.maxBodySize().toBytes());
             }
-            Strategy strategy = request.strategy().orElse(base.manifest().strategy());
             try {
-                return write(new WriteRequest(request.key(), strategy, false, new BufferedBody(merged.get())),
+                return write(new WriteRequest(request.key(), strategy, hotOnly, new BufferedBody(merged.get())),
                         Optional.of(base), true);
             } catch (BaseChangedException e) {
                 log.debug("Merge into '{}' lost a race (attempt {}), merging again", request.key(), attempt);
@@ -102,10 +105,14 @@ public class WriteCoordinator {
                 + properties.commitRetries() + " attempts");
     }
 
-    /** The merged value; empty when the base's blobs vanished under a newer version (merge again over that). */
-    private Optional<byte[]> mergedOver(Manifest stored, List<JsonFields.Field> patch) {
+    /**
+     * The merged value, or with {@code hotOnly} the merged hot fields; empty when the base's blobs vanished under a
+     * newer version (merge again over that).
+     */
+    private Optional<byte[]> mergedOver(Manifest stored, boolean hotOnly, List<JsonFields.Field> patch) {
         try {
-            return Optional.of(JsonFields.object(JsonFields.overlay(JsonFields.parse(reads.value(stored)), patch)));
+            byte[] base = hotOnly ? reads.hotPart(stored) : reads.value(stored);
+            return Optional.of(JsonFields.object(JsonFields.overlay(JsonFields.parse(base), patch)));
         } catch (ObjectUnavailableException e) {
             boolean replaced = manifests.get(stored.key())
                     .map(now -> !now.manifest().version().equals(stored.version())).orElse(true);
