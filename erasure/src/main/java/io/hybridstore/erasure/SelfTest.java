@@ -6,8 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.HexFormat;
 
 /**
- * Known answers every backend must reproduce before it is used: RS(4,2) parity from the shared vector file (the same
- * bytes ISA-L writes), at 64 bytes (whole vectors) and 7 bytes (tails only), in heap and native memory, followed by
+ * Known answers every backend must reproduce before it is used: RS(4,2) parity from the known-answer vector file
+ * (the same bytes ISA-L writes), at 64 bytes (whole vectors) and 7 bytes (tails only), in heap and native memory, followed by
  * a rebuild of one lost data and one lost parity shard.
  */
 final class SelfTest {
@@ -65,8 +65,8 @@ final class SelfTest {
     }
 
     /**
-     * The data of the shared vector file: an LCG seeded with 1000k + m + size, one byte per step from bits 16..23,
-     * shard after shard.
+     * The data of the known-answer vector file (test resource {@code rs-cauchy-vectors.json}): an LCG seeded with
+     * 1000k + m + size, one byte per step from bits 16..23, shard after shard.
      */
     static byte[][] knownData(int k, int m, int size) {
         int x = 1000 * k + m + size;
