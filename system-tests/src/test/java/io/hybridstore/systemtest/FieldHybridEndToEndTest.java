@@ -72,9 +72,15 @@ class FieldHybridEndToEndTest {
         Api.Response conflict = api.post("/write?key=" + Api.encode(key) + "&strategy=field_hybrid&hot_only=true",
                 "application/json", "{\"like_count\":4,\"title\":\"different\"}".getBytes());
         assertThat(conflict.status()).isEqualTo(409);
-        assertThat(conflict.json().get("error").asString()).isEqualTo("write_conflict");
+        assertThat(conflict.json().get("error").asString()).isEqualTo("hot_only_cold_mismatch");
         assertThat(api.read(key).text()).isEqualTo("{\"title\":\"t\",\"like_count\":3,\"body\":[1,2]}");
         assertThat(api.delete(key).status()).isEqualTo(200);
+
+        Api.Response nothingStored = api.post("/write?key=" + Api.encode(key) + "&strategy=field_hybrid&hot_only=true",
+                "application/json", "{\"like_count\":5}".getBytes());
+        assertThat(nothingStored.status()).isEqualTo(409);
+        assertThat(nothingStored.json().get("error").asString()).isEqualTo("hot_only_cold_mismatch");
+        assertThat(api.read(key).status()).isEqualTo(404);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
 import io.hybridstore.gateway.write.CommitOutcomeUnknownException;
+import io.hybridstore.gateway.write.HotOnlyRefusedException;
 import io.hybridstore.gateway.write.QuorumException;
 import io.hybridstore.gateway.write.ValueTooLargeException;
 import io.hybridstore.gateway.write.WriteConflictException;
@@ -56,6 +57,12 @@ class ApiErrors {
     ResponseEntity<ErrorBody> conflict(WriteConflictException e) {
         log.info("Write conflict: {}", e.getMessage());
         return answer(HttpStatus.CONFLICT, "write_conflict", e.getMessage());
+    }
+
+    /** A refusal, not a lost race: the same request would be refused again. */
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> hotOnlyRefused(HotOnlyRefusedException e) {
+        return answer(HttpStatus.CONFLICT, "hot_only_cold_mismatch", e.getMessage());
     }
 
     @ExceptionHandler

@@ -36,10 +36,6 @@ public class BlobFanout {
 
     /** A blob to store: its bytes, their CRC32C, and the node chosen for it. */
     public record PlannedBlob(NodeInfo node, BlobId id, byte[] data, long crc32c) {
-
-        public BlobRef ref() {
-            return new BlobRef(node.id(), id.value());
-        }
     }
 
     /** The outcome of one put: {@code failure} is null when the node acknowledged the blob. */

@@ -23,7 +23,7 @@ interface Draft {
 
     /**
      * The manifest to commit if {@code current} is still current. May write more (a cold part that can no longer
-     * be reused) or refuse with {@link WriteConflictException}.
+     * be reused) or refuse with {@link HotOnlyRefusedException}.
      */
     Manifest manifestOver(Optional<VersionedManifest> current);
 

@@ -145,18 +145,18 @@ final class HybridDraft implements Draft {
 
     /**
      * The stored cold part a hot-only write keeps. Cold fields in the body are allowed only when they equal the
-     * stored ones literally; anything else would silently drop a cold change, so it is a conflict.
+     * stored ones literally; anything else would silently drop a cold change, so it is refused.
      */
     private ErasureCodedPart coldOf(Optional<VersionedManifest> current) {
         Manifest stored = current.map(VersionedManifest::manifest)
                 .filter(m -> m.strategy() == Strategy.FIELD_HYBRID)
-                .orElseThrow(() -> new WriteConflictException("hot_only=true needs a stored field_hybrid object at '"
+                .orElseThrow(() -> new HotOnlyRefusedException("hot_only=true needs a stored field_hybrid object at '"
                         + request.key() + "'"));
         if (split.cold() == null || reusableCold(current).isPresent()) {
             return stored.erasureCoded();
         }
         if (stored.erasureCoded() == null) {
-            throw new WriteConflictException("hot_only=true, but the body has cold fields the stored object lacks");
+            throw new HotOnlyRefusedException("hot_only=true, but the body has cold fields the stored object lacks");
         }
         Map<String, byte[]> storedCold = new LinkedHashMap<>();
         JsonFields.parse(reader.readStriped(stored.erasureCoded()).bytes())
@@ -164,7 +164,7 @@ final class HybridDraft implements Draft {
         for (Field field : JsonFields.parse(split.cold())) {
             byte[] storedValue = storedCold.get(field.name());
             if (storedValue == null || !Arrays.equals(storedValue, field.rawValue())) {
-                throw new WriteConflictException("hot_only=true, but cold field '" + field.name()
+                throw new HotOnlyRefusedException("hot_only=true, but cold field '" + field.name()
                         + "' differs from the stored value; write without hot_only to change cold fields");
             }
         }

@@ -76,21 +76,6 @@ public final class StorageNodeClient {
         return intact ? Optional.of(data) : Optional.empty();
     }
 
-    /** Length and CRC32C as the node recorded them, without transferring the blob. */
-    public Optional<BlobStat> head(NodeInfo node, BlobId id) {
-        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
-        if (response.statusCode() == 404) {
-            return Optional.empty();
-        }
-        if (response.statusCode() != 200) {
-            throw StorageNodeException.status(node, "head " + id, response.statusCode(), response.body());
-        }
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        long crc = response.headers().firstValueAsLong(CRC_HEADER).orElse(-1);
-        return Optional.of(new BlobStat(id.value(), length, crc, 0));
-    }
-
     /** Deletes the blob, durably; deleting a blob the node does not have succeeds, so retries are safe. */
     public void delete(NodeInfo node, BlobId id) {
         delete(node, id, true);
