@@ -78,12 +78,23 @@ final class RequestValidation {
                 "unknown_strategy", "unknown strategy '" + name + "'; use replication, ec or field_hybrid"));
     }
 
-    static boolean hotOnly(String value, Strategy strategy) {
-        if (value == null || value.equals("false")) {
+    /**
+     * A boolean query parameter: {@code true} or {@code false} in any case (Python clients send {@code True}),
+     * absent meaning false; anything else is 400 rather than a guess.
+     */
+    static boolean flag(String name, String value) {
+        if (value == null || value.equalsIgnoreCase("false")) {
             return false;
         }
-        if (!value.equals("true")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "hot_only must be true or false");
+        if (!value.equalsIgnoreCase("true")) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", name + " must be true or false");
+        }
+        return true;
+    }
+
+    static boolean hotOnly(String value, Strategy strategy) {
+        if (!flag("hot_only", value)) {
+            return false;
         }
         if (strategy != Strategy.FIELD_HYBRID) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter",
@@ -93,11 +104,8 @@ final class RequestValidation {
     }
 
     static boolean merge(String value, boolean hotOnly) {
-        if (value == null || value.equals("false")) {
+        if (!flag("merge", value)) {
             return false;
-        }
-        if (!value.equals("true")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter", "merge must be true or false");
         }
         if (hotOnly) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_parameter",

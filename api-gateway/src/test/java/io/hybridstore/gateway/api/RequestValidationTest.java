@@ -74,6 +74,22 @@ class RequestValidationTest {
 
     @ParameterizedTest
     @CsvSource(nullValues = "none", value = {
+            "true, true", "True, true", "TRUE, true", "tRuE, true",
+            "false, false", "False, false", "FALSE, false", "none, false"})
+    void booleanParametersTakeTrueAndFalseInAnyCase(String value, boolean expected) {
+        assertThat(RequestValidation.hotOnly(value, Strategy.FIELD_HYBRID)).isEqualTo(expected);
+        assertThat(RequestValidation.merge(value, false)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "yes", "1", "on", "t", "true ", " false", "truee"})
+    void booleanParametersRefuseAnythingElseWith400(String value) {
+        assertThat(status(() -> RequestValidation.hotOnly(value, Strategy.FIELD_HYBRID))).isEqualTo(400);
+        assertThat(status(() -> RequestValidation.merge(value, false))).isEqualTo(400);
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "none", value = {
             "application/json, 0", "application/json; charset=utf-8, 0", "application/json;charset=UTF-8, 0",
             "text/plain, 415", "none, 415", "application/xml, 415", "application/json; charset=latin1, 415",
             "application/*, 415", "garbage, 415"})
