@@ -1,14 +1,17 @@
 package io.hybridstore.healer;
 
+import io.hybridstore.web.TomcatConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import java.time.Clock;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(TomcatConfiguration.class)
 public class HealerApplication {
 
     public static void main(String[] args) {

@@ -54,6 +54,30 @@ class HealerApplicationTest {
         assertThat(get("/actuator/prometheus")).contains("hybridstore_healer_leader{healer_id=\"healer-7\"} 1");
     }
 
+    @Test
+    void errorsAreTheSharedJsonBody() throws Exception {
+        assertError(send("GET", "/no-such-route", null, null), 404, "not_found");
+        assertError(send("POST", "/scan?wait=soon", null, null), 400, "bad_request");
+        assertError(send("GET", "/scan", null, null), 405, "method_not_allowed");
+    }
+
+    private HttpResponse<String> send(String method, String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String error) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.body()).startsWith("{\"error\":\"" + error + "\",\"detail\":");
+    }
+
     private String get(String path) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build();

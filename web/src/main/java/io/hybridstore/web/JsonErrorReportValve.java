@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Renders errors that Tomcat produces before a request reaches Spring MVC (such as a URI it refuses to decode) as
- * {@code {"error", "detail"}} JSON, like every other error of this API. Instantiated by Tomcat by class name.
+ * {@link ErrorBody} JSON, like every other error of this API. Instantiated by Tomcat by class name.
  */
 public final class JsonErrorReportValve extends ErrorReportValve {
 
@@ -25,7 +25,7 @@ public final class JsonErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write("{\"error\":\"" + (status == 400 ? "bad_request" : "http_" + status)
+                writer.write("{\"error\":\"" + ErrorBody.codeFor(status)
                         + "\",\"detail\":\"request refused by the HTTP server (status " + status + ")\"}");
                 response.finishResponse();
             }

@@ -11,6 +11,8 @@ import io.hybridstore.gateway.write.QuorumException;
 import io.hybridstore.gateway.write.ValueTooLargeException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import io.hybridstore.gateway.write.WriteRolledBackException;
+import io.hybridstore.web.ErrorBody;
+import io.hybridstore.web.JsonErrors;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +26,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.io.UncheckedIOException;
 
-/** The one place where exceptions become HTTP answers, always as {@code {"error": ..., "detail": ...}}. */
+/**
+ * The one place where the gateway's exceptions become HTTP answers, always as {@link ErrorBody}; what it leaves
+ * unmapped gets the shared last resort of {@link JsonErrors}.
+ */
 @RestControllerAdvice
-class ApiErrors {
+class ApiErrors extends JsonErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
@@ -127,7 +132,4 @@ class ApiErrors {
         return answer(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "responses are application/json");
     }
 
-    private static ResponseEntity<ErrorBody> answer(HttpStatus status, String error, String detail) {
-        return ResponseEntity.status(status).body(new ErrorBody(error, detail));
-    }
 }

@@ -9,15 +9,12 @@ import io.hybridstore.healer.pass.PassScheduler;
 import io.hybridstore.healer.scrub.ScrubScheduler;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.status.StatsView;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +49,7 @@ class StatusController {
      * this request has finished; 409 on a follower, naming the leader; 504 when it takes longer than {@code wait}.
      */
     @PostMapping("/scan")
-    ResponseEntity<?> scan(@RequestParam(defaultValue = "PT2M") Duration wait) throws InterruptedException {
+    StatsView scan(@RequestParam(defaultValue = "PT2M") Duration wait) throws InterruptedException {
         return onLeader(passes::requestPass, wait, "full pass");
     }
 
@@ -61,24 +58,21 @@ class StatusController {
      * one that started after this request has finished; 409 on a follower, 504 when it takes longer than {@code wait}.
      */
     @PostMapping("/scrub")
-    ResponseEntity<?> scrub(@RequestParam(defaultValue = "PT10M") Duration wait) throws InterruptedException {
+    StatsView scrub(@RequestParam(defaultValue = "PT10M") Duration wait) throws InterruptedException {
         return onLeader(scrubs::requestScrub, wait, "scrub cycle");
     }
 
-    private ResponseEntity<?> onLeader(Supplier<CompletableFuture<StatsView>> request, Duration wait, String what)
+    private StatsView onLeader(Supplier<CompletableFuture<StatsView>> request, Duration wait, String what)
             throws InterruptedException {
         if (!election.isLeader()) {
-            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "not_leader",
-                    "detail", "ask the leader: " + election.leaderId().orElse("unknown")));
+            throw new NotLeaderException(election.leaderId().orElse("unknown"));
         }
         try {
-            return ResponseEntity.ok(request.get().get(wait.toMillis(), TimeUnit.MILLISECONDS));
+            return request.get().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(Map.of("error", "timeout",
-                    "detail", "no " + what + " finished within " + wait));
+            throw new WaitExpiredException("no " + what + " finished within " + wait);
         } catch (ExecutionException e) {
-            return ResponseEntity.internalServerError().body(Map.of("error", what.replace(' ', '_') + "_failed",
-                    "detail", String.valueOf(e.getCause())));
+            throw new HealerTaskFailedException(what, e.getCause());
         }
     }
 

@@ -120,6 +120,19 @@ class BlobApiTest {
     }
 
     @Test
+    void aFormBodyIsNeverReadAsParameters() throws Exception {
+        BlobId id = new BlobId("v1.data.form");
+        byte[] data = bytes("kept");
+        client.put(node, id, data, Checksums.crc32c(data));
+
+        HttpResponse<String> delete = send("DELETE", "/blobs/v1.data.form", bytes("durable=maybe"),
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        assertThat(delete.statusCode()).as(delete.body()).isEqualTo(204);
+        assertThat(client.get(node, id, OptionalLong.empty())).isEmpty();
+    }
+
+    @Test
     void putAnswers201WithIdLengthAndCrc() throws Exception {
         byte[] data = bytes("created");
 
