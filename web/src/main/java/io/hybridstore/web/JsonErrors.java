@@ -9,6 +9,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * What every service's one exception advice shares: the {@link ErrorBody} answer, and the last resort for
@@ -27,10 +28,16 @@ public abstract class JsonErrors {
     /**
      * Spring MVC's own refusals carry their status (404 no route, 405, 415, a missing parameter...) and keep it;
      * a parameter of the wrong type or an unreadable body is the client's mistake, so 400. Anything else is a bug:
-     * 500 {@code internal_error}, logged with its stack trace, which the client is never sent.
+     * 500 {@code internal_error}, logged with its stack trace, which the client is never sent. A client that went
+     * away mid-answer (a reader hanging up on a large value) is no error of ours and there is nobody left to answer:
+     * a debug line, no stack trace, no body.
      */
     @ExceptionHandler
     public ResponseEntity<ErrorBody> unmapped(Exception e) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            log.debug("Client went away mid-answer: {}", e.toString());
+            return null;
+        }
         if (e instanceof ErrorResponse refusal) {
             HttpStatusCode status = refusal.getStatusCode();
             return answer(status, ErrorBody.codeFor(status.value()), e.getMessage());

@@ -1,7 +1,12 @@
 package io.hybridstore.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
@@ -18,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -147,6 +153,23 @@ class WebContractTest {
         assertError(send("GET", "/echo", null, null), 405, "method_not_allowed");
         assertError(send("GET", "/typed", null, null), 400, "bad_request");
         assertError(send("GET", "/typed?n=abc", null, null), 400, "bad_request");
+    }
+
+    @Test
+    void aClientThatWentAwayIsNeitherAnsweredNorLoggedAsAnError() {
+        Logger logger = (Logger) LoggerFactory.getLogger(JsonErrors.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            ResponseEntity<ErrorBody> answer = new ServiceErrors().unmapped(
+                    new AsyncRequestNotUsableException("ServletOutputStream failed to write: Broken pipe"));
+
+            assertThat(answer).isNull();
+            assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     private static void assertError(HttpResponse<String> response, int status, String error) {
