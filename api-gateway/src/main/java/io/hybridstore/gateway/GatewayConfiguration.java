@@ -2,12 +2,15 @@ package io.hybridstore.gateway;
 
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +24,12 @@ class GatewayConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Bound by the record's constructor: common, where the settings are defined, knows nothing of Spring. */
+    @Bean
+    EtcdProperties etcdProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate(EtcdProperties.PREFIX, EtcdProperties.class);
+    }
+
     @Bean(destroyMethod = "close")
     Client etcdClient(EtcdProperties etcd) {
         return Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
@@ -28,17 +37,19 @@ class GatewayConfiguration {
 
     @Bean
     EtcdKeys etcdKeys(EtcdProperties etcd) {
-        return new EtcdKeys(etcd.prefix());
+        return etcd.keys();
     }
 
     @Bean
-    ManifestStore manifestStore(Client etcd, EtcdKeys keys, GatewayProperties properties) {
-        return new ManifestStore(etcd.getKVClient(), keys, properties.metadataTimeout());
+    ManifestStore manifestStore(Client etcd, EtcdKeys keys, EtcdProperties properties) {
+        return new ManifestStore(etcd.getKVClient(), keys, properties.requestTimeout());
     }
 
     @Bean
-    NodeDirectory nodeDirectory(Client etcd, EtcdKeys keys, GatewayProperties properties, Clock clock) {
-        return new NodeDirectory(etcd.getKVClient(), keys, properties.nodeCacheTime(), properties.metadataTimeout(), clock);
+    NodeDirectory nodeDirectory(Client etcd, EtcdKeys keys, GatewayProperties properties, EtcdProperties etcdProperties,
+                                Clock clock) {
+        return new NodeDirectory(etcd.getKVClient(), keys, properties.nodeCacheTime(), etcdProperties.requestTimeout(),
+                clock);
     }
 
     @Bean

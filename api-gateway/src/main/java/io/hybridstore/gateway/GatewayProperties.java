@@ -22,7 +22,6 @@ import java.util.List;
  * @param writeQuorum        replicas that must be acknowledged before a replicated write can commit
  * @param commitRetries      conditional commits tried before a write gives up with 409
  * @param nodeTimeout        time allowed for one storage-node request
- * @param metadataTimeout    time allowed for one etcd request
  * @param nodeCacheTime      how long the list of live storage nodes is reused before asking etcd again
  * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
  * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
@@ -37,7 +36,6 @@ public record GatewayProperties(
         @DefaultValue("2") @Min(1) int writeQuorum,
         @DefaultValue("5") @Min(1) int commitRetries,
         @DefaultValue("10s") Duration nodeTimeout,
-        @DefaultValue("5s") Duration metadataTimeout,
         @DefaultValue("1s") Duration nodeCacheTime,
         @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
         List<String> hotFields,

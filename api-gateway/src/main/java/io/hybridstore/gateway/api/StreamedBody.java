@@ -1,5 +1,6 @@
 package io.hybridstore.gateway.api;
 
+import io.hybridstore.common.concurrent.Futures;
 import io.hybridstore.gateway.write.WriteBody;
 import org.springframework.http.HttpStatus;
 
@@ -11,7 +12,6 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,11 +120,7 @@ final class StreamedBody implements WriteBody, AutoCloseable {
 
         void end() {
             enqueue(END);
-            try {
-                verdict.join();
-            } catch (CompletionException e) {
-                throw (RuntimeException) e.getCause();
-            }
+            Futures.join(verdict);
         }
 
         /** Waits for room in the queue, unless the check has already failed: then its error is the write's. */

@@ -1,26 +1,20 @@
 package io.hybridstore.gateway.read;
 
-import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.concurrent.FanOut;
 import io.hybridstore.common.manifest.ErasureCodedPart;
 import io.hybridstore.common.manifest.Replica;
 import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Shard;
 import io.hybridstore.common.manifest.Stripe;
+import io.hybridstore.common.node.NodeBlobs;
 import io.hybridstore.common.node.NodeDirectory;
-import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
-import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.erasure.ReedSolomon;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Reads the bytes of one part, verifying every blob against the CRC32C in the manifest: a replica that does not
@@ -30,12 +24,10 @@ import java.util.concurrent.Future;
 @Component
 public class PartReader {
 
-    private final NodeDirectory nodes;
-    private final StorageNodeClient client;
+    private final NodeBlobs blobs;
 
     PartReader(NodeDirectory nodes, StorageNodeClient client) {
-        this.nodes = nodes;
-        this.client = client;
+        this.blobs = new NodeBlobs(nodes, client);
     }
 
     /** A part's bytes, and the blobs ("node/blob") that were missing or corrupt on the way. */
@@ -45,7 +37,7 @@ public class PartReader {
     public PartBytes readReplicated(ReplicatedPart part) {
         List<String> bad = new ArrayList<>();
         for (Replica replica : part.replicas()) {
-            Optional<byte[]> bytes = fetch(replica.node(), replica.blob(), replica.crc32c());
+            Optional<byte[]> bytes = blobs.fetch(replica.node(), replica.blob(), replica.crc32c());
             if (bytes.isPresent()) {
                 return new PartBytes(bytes.get(), bad);
             }
@@ -83,43 +75,22 @@ public class PartReader {
 
     /** Fetches the shards in parallel into {@code shards[index]}; returns how many arrived intact. */
     private int fetchInto(List<Shard> wanted, byte[][] shards, List<String> bad) {
+        List<Optional<byte[]>> fetched;
+        try {
+            fetched = FanOut.map(wanted, s -> blobs.fetch(s.node(), s.blob(), s.crc32c()));
+        } catch (FanOut.FanOutInterruptedException e) {
+            throw new ObjectUnavailableException("interrupted while reading");
+        }
         int intact = 0;
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Optional<byte[]>>> futures = wanted.stream()
-                    .map(s -> executor.submit(() -> fetch(s.node(), s.blob(), s.crc32c()))).toList();
-            for (int i = 0; i < wanted.size(); i++) {
-                Optional<byte[]> shard = join(futures.get(i));
-                if (shard.isPresent()) {
-                    shards[wanted.get(i).index()] = shard.get();
-                    intact++;
-                } else {
-                    bad.add(wanted.get(i).node() + "/" + wanted.get(i).blob());
-                }
+        for (int i = 0; i < wanted.size(); i++) {
+            Optional<byte[]> shard = fetched.get(i);
+            if (shard.isPresent()) {
+                shards[wanted.get(i).index()] = shard.get();
+                intact++;
+            } else {
+                bad.add(wanted.get(i).node() + "/" + wanted.get(i).blob());
             }
         }
         return intact;
-    }
-
-    private Optional<byte[]> fetch(String nodeId, String blob, long crc32c) {
-        Optional<NodeInfo> node = nodes.resolve(nodeId);
-        if (node.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return client.get(node.get(), new BlobId(blob), OptionalLong.of(crc32c));
-        } catch (StorageNodeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static <T> T join(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ObjectUnavailableException("interrupted while reading");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("shard fetch failed unexpectedly", e.getCause());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.hybridstore.gateway.read;
 
+import io.hybridstore.common.concurrent.Futures;
 import io.hybridstore.common.json.FieldSplit;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
@@ -14,7 +15,6 @@ import org.springframework.stereotype.Component;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The read protocol: the manifest from etcd (a linearizable read, so a read never sees an older version than an
@@ -123,12 +123,7 @@ public class ReadCoordinator {
                 : CompletableFuture.supplyAsync(() -> parts.readStriped(manifest.erasureCoded()),
                         Thread.ofVirtual()::start);
         byte[] hot = manifest.replicated() == null ? null : collect(parts.readReplicated(manifest.replicated()), bad);
-        byte[] coldBytes;
-        try {
-            coldBytes = cold == null ? null : collect(cold.join(), bad);
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        }
+        byte[] coldBytes = cold == null ? null : collect(Futures.join(cold), bad);
         return FieldSplit.merge(hot, coldBytes, manifest.fieldOrder());
     }
 

@@ -6,9 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-
 /**
  * Tells the healer about a read that had to read around bad blobs: an etcd key {@code <prefix>repair/<escaped key>}
  * whose value is the version read. The healer repairs such keys before its next scan and deletes the hint. The put
@@ -20,16 +17,15 @@ class RepairHints {
     private static final Logger log = LoggerFactory.getLogger(RepairHints.class);
 
     private final Client etcd;
-    private final String prefix;
+    private final EtcdKeys keys;
 
     RepairHints(Client etcd, EtcdKeys keys) {
         this.etcd = etcd;
-        this.prefix = keys.prefix() + "repair/";
+        this.keys = keys;
     }
 
     void report(String key, String version) {
-        etcd.getKVClient().put(EtcdKeys.bytes(prefix + URLEncoder.encode(key, StandardCharsets.UTF_8)),
-                        EtcdKeys.bytes(version))
+        etcd.getKVClient().put(keys.repairHint(key), EtcdKeys.bytes(version))
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         log.debug("Could not report '{}' for repair; the healer's scan will find it: {}", key,

@@ -1,15 +1,18 @@
 package io.hybridstore.gateway.status;
 
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.concurrent.FanOut;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.NodeUsage;
 import io.hybridstore.common.node.StorageNodeClient;
+import io.hybridstore.common.node.StorageNodeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,9 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -103,24 +103,18 @@ class ClusterStatus implements DisposableBean {
 
     /** Asks every node in parallel; a node that fails or does not answer maps to null. */
     private static <T> Map<NodeInfo, T> askAll(List<NodeInfo> targets, Function<NodeInfo, T> question) {
-        Map<NodeInfo, T> answers = new LinkedHashMap<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<NodeInfo, Future<T>> futures = new LinkedHashMap<>();
-            targets.forEach(node -> futures.put(node, executor.submit(() -> question.apply(node))));
-            futures.forEach((node, future) -> answers.put(node, answerOrNull(future)));
+        List<T> answers = FanOut.map(targets, node -> {
+            try {
+                return question.apply(node);
+            } catch (StorageNodeException | JacksonException e) {
+                return null;
+            }
+        });
+        Map<NodeInfo, T> byNode = new LinkedHashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            byNode.put(targets.get(i), answers.get(i));
         }
-        return answers;
-    }
-
-    private static <T> T answerOrNull(Future<T> future) {
-        try {
-            return future.get(CHECK_TIMEOUT.toMillis() * 5, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
-        }
+        return byNode;
     }
 
     private interface Check {

@@ -1,20 +1,16 @@
 package io.hybridstore.gateway.write;
 
 import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.concurrent.FanOut;
 import io.hybridstore.common.manifest.BlobRef;
+import io.hybridstore.common.node.NodeBlobs;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Puts and deletes many blobs at once, one virtual thread per blob. Every request is bounded by the storage-node
@@ -24,14 +20,12 @@ import java.util.concurrent.Future;
 @Component
 public class BlobFanout {
 
-    private static final Logger log = LoggerFactory.getLogger(BlobFanout.class);
-
     private final StorageNodeClient client;
-    private final NodeDirectory nodes;
+    private final NodeBlobs nodeBlobs;
 
     BlobFanout(StorageNodeClient client, NodeDirectory nodes) {
         this.client = client;
-        this.nodes = nodes;
+        this.nodeBlobs = new NodeBlobs(nodes, client);
     }
 
     /** A blob to store: its bytes, their CRC32C, and the node chosen for it. */
@@ -47,12 +41,7 @@ public class BlobFanout {
     }
 
     public List<PutResult> putAll(List<PlannedBlob> blobs) {
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<PutResult>> futures = blobs.stream()
-                    .map(blob -> executor.submit(() -> put(blob)))
-                    .toList();
-            return futures.stream().map(BlobFanout::join).toList();
-        }
+        return FanOut.map(blobs, this::put);
     }
 
     /**
@@ -73,10 +62,7 @@ public class BlobFanout {
     }
 
     private int deleteAll(List<BlobRef> refs, boolean durable) {
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Boolean>> futures = refs.stream().map(ref -> executor.submit(() -> delete(ref, durable))).toList();
-            return (int) futures.stream().map(BlobFanout::join).filter(deleted -> !deleted).count();
-        }
+        return (int) FanOut.map(refs, ref -> nodeBlobs.delete(ref, durable)).stream().filter(deleted -> !deleted).count();
     }
 
     private PutResult put(PlannedBlob blob) {
@@ -85,35 +71,6 @@ public class BlobFanout {
             return new PutResult(blob, null);
         } catch (StorageNodeException e) {
             return new PutResult(blob, e.getMessage());
-        }
-    }
-
-    private boolean delete(BlobRef ref, boolean durable) {
-        try {
-            NodeInfo node = nodes.resolve(ref.node()).orElseThrow(() -> new StorageNodeUnknownException(ref.node()));
-            client.delete(node, new BlobId(ref.blob()), durable);
-            return true;
-        } catch (StorageNodeException | StorageNodeUnknownException e) {
-            log.warn("Could not delete blob {} on {}; left for garbage collection: {}", ref.blob(), ref.node(),
-                    e.getMessage());
-            return false;
-        }
-    }
-
-    private static <T> T join(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for storage nodes", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("storage-node request failed unexpectedly", e.getCause());
-        }
-    }
-
-    private static final class StorageNodeUnknownException extends RuntimeException {
-        StorageNodeUnknownException(String nodeId) {
-            super("storage node " + nodeId + " was never seen registered by this gateway");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.hybridstore.gateway.write;
 
+import io.hybridstore.common.concurrent.Futures;
 import io.hybridstore.common.json.FieldSplit;
 import io.hybridstore.common.json.JsonFields;
 import io.hybridstore.common.json.JsonFields.Field;
@@ -9,6 +10,7 @@ import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.common.placement.PlacementKeys;
 import io.hybridstore.gateway.read.PartReader;
 import io.hybridstore.gateway.write.PartWriter.ReplicatedPlan;
 import io.hybridstore.gateway.write.PartWriter.StripeSource;
@@ -25,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -62,9 +63,9 @@ final class HybridDraft implements Draft {
         if (request.hotOnly()) {
             coldOf(current);
         }
-        this.hotPlan = split.hot() == null ? null : writer.planReplicated(request.key() + "#hot", version, "hot");
+        this.hotPlan = split.hot() == null ? null : writer.planReplicated(PlacementKeys.hot(request.key()), version, "hot");
         this.coldPlan = split.cold() == null || request.hotOnly() ? null
-                : writer.planStriped(request.key() + "#cold", version, "cold", split.cold().length);
+                : writer.planStriped(PlacementKeys.cold(request.key()), version, "cold", split.cold().length);
         this.coldReusableAtStart = reusableCold(current).isPresent();
     }
 
@@ -87,11 +88,7 @@ final class HybridDraft implements Draft {
             hot = writer.writeReplicated(hotPlan, split.hot());
         }
         if (coldWrite != null) {
-            try {
-                cold = coldWrite.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-            }
+            cold = Futures.join(coldWrite);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hybridstore.gateway.write;
 
 import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.concurrent.Futures;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.ErasureCodedPart;
@@ -9,6 +10,7 @@ import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Shard;
 import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.placement.PlacementKeys;
 import io.hybridstore.erasure.ReedSolomon;
 import io.hybridstore.gateway.GatewayProperties;
 import io.hybridstore.gateway.GatewayProperties.ErasureCoding;
@@ -24,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
 /**
@@ -87,7 +88,7 @@ class PartWriter {
         int stripes = (int) Math.max(1, (length + stripeSize - 1) / stripeSize);
         List<List<Target>> plan = new ArrayList<>(stripes);
         for (int s = 0; s < stripes; s++) {
-            List<NodeInfo> nodes = placement.choose(placementKey + "#" + s, codec.totalShards(), ec.writeQuorum());
+            List<NodeInfo> nodes = placement.choose(PlacementKeys.stripe(placementKey, s), codec.totalShards(), ec.writeQuorum());
             String stripePart = stripes == 1 ? partName : partName + "-s" + s;
             plan.add(IntStream.range(0, nodes.size())
                     .mapToObj(i -> new Target(nodes.get(i), BlobId.of(version, stripePart, i), i))
@@ -155,7 +156,7 @@ class PartWriter {
                 byte[][] shards = codec.split(buffer, 0, n).shards();
                 codec.encode(shards);
                 if (inFlight != null) {
-                    stripes.add(await(inFlight));
+                    stripes.add(Futures.join(inFlight));
                 }
                 List<Target> targets = plan.stripes().get(s);
                 inFlight = CompletableFuture.supplyAsync(() -> putStripe(targets, shards, n), Thread.ofVirtual()::start);
@@ -163,7 +164,7 @@ class PartWriter {
                     break;
                 }
             }
-            stripes.add(await(inFlight));
+            stripes.add(Futures.join(inFlight));
         } finally {
             if (inFlight != null) {
                 inFlight.exceptionally(failure -> null).join();
@@ -183,14 +184,6 @@ class PartWriter {
         return new Stripe(length, shards[0].length, acknowledged.stream()
                 .map(r -> new Shard(index(targets, r), r.blob().node().id(), r.blob().id().value(), r.blob().crc32c()))
                 .toList());
-    }
-
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-        }
     }
 
     private static int index(List<Target> targets, PutResult result) {

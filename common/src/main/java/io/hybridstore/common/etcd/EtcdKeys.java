@@ -2,6 +2,7 @@ package io.hybridstore.common.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -35,7 +36,30 @@ public record EtcdKeys(String prefix) {
      * so a gateway that stalled past the zombie timeout can never commit blobs the healer already deleted.
      */
     public ByteSequence rolledBackVersion(String version) {
-        return bytes(prefix + "rolled-back/" + version);
+        return bytes(rolledBackPrefix() + version);
+    }
+
+    public String rolledBackPrefix() {
+        return prefix + "rolled-back/";
+    }
+
+    /** A gateway's report that {@code key} was read around bad blobs; the healer repairs it before its scan. */
+    public ByteSequence repairHint(String key) {
+        return bytes(repairHintsPrefix() + URLEncoder.encode(key, StandardCharsets.UTF_8));
+    }
+
+    public String repairHintsPrefix() {
+        return prefix + "repair/";
+    }
+
+    /** The object key a repair hint's etcd key ({@link #repairHint}) names. */
+    public String repairHintObjectKey(String etcdKey) {
+        return URLDecoder.decode(etcdKey.substring(repairHintsPrefix().length()), StandardCharsets.UTF_8);
+    }
+
+    /** Where the leader healer keeps the position {@code name} of one of its sweeps, for the next leader. */
+    public ByteSequence healerCursor(String name) {
+        return bytes(prefix + "healer/" + name);
     }
 
     public ByteSequence node(String nodeId) {

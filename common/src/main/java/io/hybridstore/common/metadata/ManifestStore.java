@@ -11,6 +11,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.ManifestCodec;
@@ -22,9 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Manifests in etcd, the single source of truth for what is committed. Every change is conditional on the mod
@@ -105,7 +103,7 @@ public final class ManifestStore {
      * outlive the write it fences, and no write runs for as long as the retention the caller chose.
      */
     public int pruneFences(Instant cutoff) {
-        ByteSequence prefix = EtcdKeys.bytes(keys.prefix() + "rolled-back/");
+        ByteSequence prefix = EtcdKeys.bytes(keys.rolledBackPrefix());
         List<String> stale = await(kv.get(prefix, GetOption.builder().isPrefix(true).withKeysOnly(true).build()))
                 .getKvs().stream()
                 .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.size()))
@@ -140,15 +138,7 @@ public final class ManifestStore {
                 kv.getKey().toString());
     }
 
-    private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetadataUnavailableException("interrupted while waiting for etcd", e);
-        } catch (ExecutionException | TimeoutException e) {
-            future.cancel(true);
-            throw new MetadataUnavailableException("etcd did not answer within " + timeout + ": " + e, e);
-        }
+    private <T> T await(CompletableFuture<T> call) {
+        return EtcdCalls.await(call, timeout, "reading or changing manifests");
     }
 }

@@ -2,8 +2,8 @@ package io.hybridstore.common.node;
 
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
+import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
-import io.hybridstore.common.metadata.MetadataUnavailableException;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The storage nodes registered in etcd, each under a lease that expires when the node stops renewing it.
@@ -78,21 +75,15 @@ public final class NodeDirectory {
     }
 
     private List<NodeInfo> load() {
-        try {
-            List<NodeInfo> nodes = kv.get(EtcdKeys.bytes(keys.nodesPrefix()), GetOption.builder().isPrefix(true).build())
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .getKvs().stream()
-                    .map(kv -> json.readValue(kv.getValue().getBytes(), NodeInfo.class))
-                    .sorted(Comparator.comparing(NodeInfo::id))
-                    .toList();
-            nodes.forEach(n -> everSeen.put(n.id(), n));
-            return nodes;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetadataUnavailableException("interrupted while listing storage nodes", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new MetadataUnavailableException("cannot list storage nodes in etcd: " + e, e);
-        }
+        List<NodeInfo> nodes = EtcdCalls.await(
+                        kv.get(EtcdKeys.bytes(keys.nodesPrefix()), GetOption.builder().isPrefix(true).build()),
+                        timeout, "listing storage nodes")
+                .getKvs().stream()
+                .map(kv -> json.readValue(kv.getValue().getBytes(), NodeInfo.class))
+                .sorted(Comparator.comparing(NodeInfo::id))
+                .toList();
+        nodes.forEach(n -> everSeen.put(n.id(), n));
+        return nodes;
     }
 
     private record Snapshot(List<NodeInfo> nodes, Instant readAt) {

@@ -2,10 +2,10 @@ package io.hybridstore.healer.cluster;
 
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
-import io.hybridstore.healer.etcd.EtcdProperties;
 import io.hybridstore.healer.repair.RepairProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -2,8 +2,8 @@ package io.hybridstore.healer.leadership;
 
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.healer.HealerProperties;
-import io.hybridstore.healer.etcd.EtcdProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.context.annotation.Bean;

@@ -1,6 +1,7 @@
 package io.hybridstore.healer.repair;
 
 import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.concurrent.FanOut;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.node.BlobCheck;
 import io.hybridstore.common.node.NodeInfo;
@@ -11,14 +12,12 @@ import io.hybridstore.healer.cluster.NodeState;
 import io.hybridstore.healer.status.HealerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -55,21 +54,10 @@ final class BlobChecker {
                 blobs.forEach(b -> verdicts.put(b, Verdict.UNKNOWN));
             }
         });
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var answers = toAsk.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), executor.submit(() -> ask(e.getKey(), e.getValue(), verify)))).toList();
-            for (var answer : answers) {
-                try {
-                    answer.getValue().get().forEach(verdicts::put);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return (node, blob) -> Verdict.UNKNOWN;
-                } catch (ExecutionException e) {
-                    log.warn("Blobs on node {} left for a later pass: the batch check failed: {}", answer.getKey().id(),
-                            e.getCause().toString());
-                    toAsk.get(answer.getKey()).forEach(b -> verdicts.put(b, Verdict.UNKNOWN));
-                }
-            }
+        try {
+            FanOut.map(toAsk.entrySet(), e -> ask(e.getKey(), e.getValue(), verify)).forEach(verdicts::putAll);
+        } catch (FanOut.FanOutInterruptedException e) {
+            return (node, blob) -> Verdict.UNKNOWN;
         }
         return (node, blob) -> verdicts.getOrDefault(new BlobRef(node, blob), Verdict.UNKNOWN);
     }
@@ -82,7 +70,7 @@ final class BlobChecker {
             check.intact().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.INTACT));
             check.missing().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
             check.corrupt().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
-        } catch (StorageNodeException e) {
+        } catch (StorageNodeException | JacksonException e) {
             log.warn("{} blobs on node {} left for a later pass: the batch check failed: {}", blobs.size(), node.id(),
                     e.getMessage());
             blobs.forEach(b -> result.put(b, Verdict.UNKNOWN));

@@ -11,6 +11,7 @@ import io.hybridstore.common.manifest.Shard;
 import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.common.node.NodeBlobs;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
@@ -43,6 +44,7 @@ final class RepairExecutor {
     private final StorageNodeClient client;
     private final LeaderGate gate;
     private final HealerStats stats;
+    private final NodeBlobs nodeBlobs;
 
     RepairExecutor(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
                    HealerStats stats) {
@@ -51,6 +53,7 @@ final class RepairExecutor {
         this.client = client;
         this.gate = gate;
         this.stats = stats;
+        this.nodeBlobs = new NodeBlobs(directory, client);
     }
 
     /** The outcome of one manifest's repair. */
@@ -197,14 +200,7 @@ final class RepairExecutor {
             if (!gate.isLeader()) {
                 return;
             }
-            directory.resolve(ref.node()).ifPresent(node -> {
-                try {
-                    client.delete(node, new BlobId(ref.blob()));
-                } catch (StorageNodeException e) {
-                    log.debug("Could not delete {} on {} now; garbage collection will: {}", ref.blob(), ref.node(),
-                            e.getMessage());
-                }
-            });
+            nodeBlobs.delete(ref, true);
         }
     }
 }

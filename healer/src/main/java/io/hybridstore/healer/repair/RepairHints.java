@@ -7,17 +7,13 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
-import io.hybridstore.common.metadata.MetadataUnavailableException;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Keys a gateway reported after reading around bad blobs: {@code <prefix>repair/<escaped key>}, value the version
@@ -26,12 +22,12 @@ import java.util.concurrent.TimeoutException;
 final class RepairHints {
 
     private final KV kv;
-    private final String prefix;
+    private final EtcdKeys keys;
     private final Duration timeout;
 
     RepairHints(KV kv, EtcdKeys keys, Duration timeout) {
         this.kv = kv;
-        this.prefix = keys.prefix() + "repair/";
+        this.keys = keys;
         this.timeout = timeout;
     }
 
@@ -40,11 +36,10 @@ final class RepairHints {
 
     List<Hint> pending(int limit) {
         GetOption option = GetOption.builder().isPrefix(true).withLimit(limit).build();
-        return await(kv.get(EtcdKeys.bytes(prefix), option)).getKvs().stream()
+        return await(kv.get(EtcdKeys.bytes(keys.repairHintsPrefix()), option)).getKvs().stream()
                 .map(kv -> {
                     String etcdKey = kv.getKey().toString(StandardCharsets.UTF_8);
-                    String objectKey = URLDecoder.decode(etcdKey.substring(prefix.length()), StandardCharsets.UTF_8);
-                    return new Hint(objectKey, etcdKey, kv.getModRevision());
+                    return new Hint(keys.repairHintObjectKey(etcdKey), etcdKey, kv.getModRevision());
                 }).toList();
     }
 
@@ -54,14 +49,7 @@ final class RepairHints {
                 .Then(Op.delete(key, DeleteOption.DEFAULT)).commit());
     }
 
-    private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetadataUnavailableException("interrupted while reading repair hints", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new MetadataUnavailableException("etcd did not answer about repair hints: " + e, e);
-        }
+    private <T> T await(CompletableFuture<T> call) {
+        return EtcdCalls.await(call, timeout, "reading or removing repair hints");
     }
 }

@@ -7,6 +7,7 @@ import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Shard;
 import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.placement.PlacementKeys;
 import io.hybridstore.common.placement.RendezvousPlacement;
 import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.cluster.NodeState;

@@ -2,6 +2,7 @@ package io.hybridstore.healer.repair;
 
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.VersionedManifest;
@@ -9,7 +10,6 @@ import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.cluster.Pacer;
-import io.hybridstore.healer.etcd.EtcdProperties;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.scrub.ScrubProperties;
 import io.hybridstore.healer.status.HealerStats;

@@ -1,16 +1,14 @@
 package io.hybridstore.healer.repair;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
+import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
-import io.hybridstore.common.metadata.MetadataUnavailableException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Where a sweep over the manifests got to, kept in etcd ({@code <prefix>healer/repair-cursor} for the repair scan,
@@ -20,36 +18,29 @@ import java.util.concurrent.TimeoutException;
 final class ScanCursor {
 
     private final KV kv;
-    private final String key;
+    private final ByteSequence key;
     private final Duration timeout;
 
     ScanCursor(KV kv, EtcdKeys keys, String name, Duration timeout) {
         this.kv = kv;
-        this.key = keys.prefix() + "healer/" + name;
+        this.key = keys.healerCursor(name);
         this.timeout = timeout;
     }
 
     Optional<String> load() {
-        return await(kv.get(EtcdKeys.bytes(key))).getKvs().stream().findFirst()
+        return await(kv.get(key)).getKvs().stream().findFirst()
                 .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).filter(s -> !s.isEmpty());
     }
 
     void save(String lastEtcdKey) {
-        await(kv.put(EtcdKeys.bytes(key), EtcdKeys.bytes(lastEtcdKey)));
+        await(kv.put(key, EtcdKeys.bytes(lastEtcdKey)));
     }
 
     void clear() {
-        await(kv.delete(EtcdKeys.bytes(key)));
+        await(kv.delete(key));
     }
 
-    private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetadataUnavailableException("interrupted while using the scan cursor", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new MetadataUnavailableException("etcd did not answer about the scan cursor: " + e, e);
-        }
+    private <T> T await(CompletableFuture<T> call) {
+        return EtcdCalls.await(call, timeout, "using the scan cursor");
     }
 }

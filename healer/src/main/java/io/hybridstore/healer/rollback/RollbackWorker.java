@@ -1,14 +1,13 @@
 package io.hybridstore.healer.rollback;
 
-import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.common.node.NodeBlobs;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
-import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.common.wal.WalRecordCodec;
 import io.hybridstore.healer.leadership.BackgroundLoop;
@@ -55,8 +54,7 @@ public class RollbackWorker extends BackgroundLoop {
     private final ConsumerFactory<String, byte[]> consumers;
     private final KafkaTemplate<String, byte[]> producer;
     private final ManifestStore manifests;
-    private final NodeDirectory directory;
-    private final StorageNodeClient client;
+    private final NodeBlobs blobs;
     private final LeaderGate gate;
     private final HealerStats stats;
     private final RollbackProperties properties;
@@ -70,8 +68,7 @@ public class RollbackWorker extends BackgroundLoop {
         this.consumers = consumers;
         this.producer = producer;
         this.manifests = manifests;
-        this.directory = directory;
-        this.client = client;
+        this.blobs = new NodeBlobs(directory, client);
         this.gate = gate;
         this.stats = stats;
         this.properties = properties;
@@ -161,13 +158,7 @@ public class RollbackWorker extends BackgroundLoop {
     }
 
     private void deleteQuietly(BlobRef ref) {
-        directory.resolve(ref.node()).ifPresent(node -> {
-            try {
-                client.delete(node, new BlobId(ref.blob()));
-            } catch (StorageNodeException e) {
-                log.debug("Could not delete {} on {}; garbage collection will: {}", ref.blob(), ref.node(), e.getMessage());
-            }
-        });
+        blobs.delete(ref, true);
     }
 
     private void append(WalRecord record) throws InterruptedException {

@@ -8,6 +8,7 @@ import io.hybridstore.common.manifest.Shard;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.placement.PlacementKeys;
 import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.cluster.NodeState;
 import org.junit.jupiter.api.Test;

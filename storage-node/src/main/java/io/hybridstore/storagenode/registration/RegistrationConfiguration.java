@@ -1,14 +1,16 @@
 package io.hybridstore.storagenode.registration;
 
 import io.etcd.jetcd.Client;
-import io.hybridstore.storagenode.config.EtcdProperties;
+import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.storagenode.config.StorageNodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -18,6 +20,12 @@ class RegistrationConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationConfiguration.class);
     private static final String ENABLED = "hybridstore.storage-node.registration.enabled";
+
+    /** Bound by the record's constructor: common, where the settings are defined, knows nothing of Spring. */
+    @Bean
+    EtcdProperties etcdProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate(EtcdProperties.PREFIX, EtcdProperties.class);
+    }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnBooleanProperty(name = ENABLED, matchIfMissing = true)

@@ -1,0 +1,57 @@
+package io.hybridstore.common.concurrent;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Blocking calls to many nodes at once, one virtual thread each. The calls are expected to bound themselves (every
+ * storage-node request has a timeout) and to turn expected failures into results, so waiting for all is bounded.
+ */
+public final class FanOut {
+
+    private FanOut() {
+    }
+
+    /**
+     * {@code call} applied to every item in parallel; the results in the order of {@code items}. An unchecked
+     * exception a call throws is rethrown as is, once all calls have ended. An interrupt of the waiting thread
+     * restores the flag and throws {@link FanOutInterruptedException}.
+     */
+    public static <T, R> List<R> map(Collection<? extends T> items, Function<? super T, ? extends R> call) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<R>> futures = items.stream().<Future<R>>map(item -> executor.submit(() -> call.apply(item)))
+                    .toList();
+            return futures.stream().map(FanOut::join).toList();
+        }
+    }
+
+    private static <R> R join(Future<R> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FanOutInterruptedException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("a fanned-out call failed", e.getCause());
+        }
+    }
+
+    /** The thread waiting for a fan-out was interrupted (the service is shutting down); its flag is set again. */
+    public static final class FanOutInterruptedException extends RuntimeException {
+
+        FanOutInterruptedException(InterruptedException cause) {
+            super("interrupted while waiting for parallel calls", cause);
+        }
+    }
+}
