@@ -39,6 +39,8 @@ class ReliabilitySuiteTest {
     private static final Scorecard SCORECARD = new Scorecard();
     private static final History HISTORY = new History(OUT.resolve("history.jsonl"));
     private static final Instant STARTED = Instant.now();
+    /** The linearizability search's bound per key; a key that needs more is counted as too large, not passed. */
+    private static final long LINEARIZABILITY_STEPS = 2_000_000;
 
     private final HealerTestCluster cluster = new HealerTestCluster();
     private final ClusterAudit audit = new ClusterAudit(cluster);
@@ -248,6 +250,10 @@ class ReliabilitySuiteTest {
         ClusterAudit.Snapshot redundancy = awaitFullRedundancy();
         Duration toRedundancy = Nemesis.since(nemesis.lastHealed());
         int keys = workload.verifyFinalState();
+        KeyHistories.Summary linearizability = workload.histories.check(new Linearizability(LINEARIZABILITY_STEPS));
+        if (linearizability.firstOffender() != null) {
+            System.out.println("first non-linearizable " + linearizability.firstOffender());
+        }
         ClusterAudit.Snapshot settled = awaitNoOrphans(loadEnd);
         Set<String> openIntents = awaitIntentsClosed();
         long usage = audit.storageUsage();
@@ -264,6 +270,11 @@ class ReliabilitySuiteTest {
         SCORECARD.add("faults under load", "keys checked after healing", keys);
         SCORECARD.mustBeZero("faults under load", "acknowledged writes lost", tally.lostWrites.size());
         SCORECARD.mustBeZero("faults under load", "torn or wrong reads", tally.wrongReads.size());
+        SCORECARD.add("faults under load", "histories checked for linearizability (keys, operations)",
+                linearizability.checked() + " (" + linearizability.operations() + " operations)");
+        SCORECARD.mustBeZero("faults under load", "non-linearizable histories", linearizability.nonLinearizable().size());
+        SCORECARD.add("faults under load", "histories too large to check (over " + LINEARIZABILITY_STEPS + " search steps)",
+                linearizability.tooLarge().size());
         SCORECARD.mustBeZero("faults under load", "objects not fully redundant after healing", redundancy.degraded().size());
         SCORECARD.add("faults under load", "time to full redundancy after the last fault", seconds(toRedundancy));
         SCORECARD.mustBeZero("faults under load", "orphan blobs", settled.orphans().size());
@@ -272,11 +283,14 @@ class ReliabilitySuiteTest {
                 usage - settled.accountedBytes());
         tally.lostWrites.forEach(l -> SCORECARD.note("lost: " + l));
         tally.wrongReads.forEach(w -> SCORECARD.note("wrong read: " + w));
+        linearizability.nonLinearizable().forEach(k -> SCORECARD.note("not linearizable: " + k));
+        linearizability.tooLarge().forEach(k -> SCORECARD.note("too large to check: " + k));
         settled.orphans().stream().limit(20).forEach(o -> SCORECARD.note("orphan: " + o));
         redundancy.degraded().stream().limit(20).forEach(d -> SCORECARD.note("degraded: " + d));
 
         assertThat(tally.lostWrites).as("acknowledged writes lost").isEmpty();
         assertThat(tally.wrongReads).as("torn or wrong reads").isEmpty();
+        assertThat(linearizability.nonLinearizable()).as("keys whose history is not linearizable").isEmpty();
         assertThat(redundancy.degraded()).as("objects not fully redundant").isEmpty();
         assertThat(settled.orphans()).as("orphan blobs").isEmpty();
         assertThat(openIntents).as("PENDING intents never closed").isEmpty();
