@@ -310,6 +310,88 @@ class ReliabilitySuiteTest {
         workload.keys().forEach(key -> assertThat(client.delete(key).status()).as(key).isIn(200, 404));
     }
 
+    @Test
+    @Order(4)
+    void concurrentScrubsHintsAndScansOfTheSameObjectsKeepThemWhole() throws Exception {
+        Random random = new Random(SETTINGS.seed() ^ 0x7a5);
+        Map<String, byte[]> objects = new java.util.LinkedHashMap<>();
+        String[] strategies = {"ec", "replication", "field_hybrid"};
+        for (int i = 0; i < 6; i++) {
+            String key = "reliability/" + SETTINGS.seed() + "/thrash/" + i;
+            byte[] value = new Workload.Value(key, i, random.nextLong(), 1_000 + random.nextInt(600 * 1024)).render();
+            store(key, strategies[i % 3], value);
+            objects.put(key, value);
+        }
+        cluster.fullPass();
+        Thrash thrash = new Thrash(cluster, audit, HISTORY);
+        Thrash.Result result = thrash.run(objects, Duration.ofSeconds(20), random);
+        Map<String, List<String>> degraded = thrash.degradedOf(objects.keySet());
+        for (int pass = 0; pass < 3 && !degraded.isEmpty(); pass++) {
+            cluster.fullPass();
+            degraded = thrash.degradedOf(objects.keySet());
+        }
+        List<String> wrongAfter = new ArrayList<>();
+        objects.forEach((key, value) -> {
+            Api.Response read = cluster.api.read(key);
+            if (read.status() != 200 || !java.util.Arrays.equals(read.body(), value)) {
+                wrongAfter.add(key + ": " + read.status());
+            }
+        });
+
+        String section = "thrash: scrub + hints + scan";
+        SCORECARD.add(section, "objects (ec, replication, field_hybrid)", objects.size());
+        SCORECARD.add(section, "blobs deleted, reads, scrub cycles, full passes",
+                result.deletions() + ", " + result.reads() + ", " + result.scrubs() + ", " + result.passes());
+        SCORECARD.mustBeZero(section, "failed or wrong reads during the thrash", result.badReads().size());
+        SCORECARD.mustBeZero(section, "referenced blobs lost that the thrash did not delete", result.anomalies().size());
+        SCORECARD.mustBeZero(section, "objects not whole and fully redundant afterwards", degraded.size() + wrongAfter.size());
+        result.badReads().stream().limit(10).forEach(r -> SCORECARD.note("thrash read: " + r));
+        result.anomalies().stream().limit(10).forEach(a -> SCORECARD.note("thrash: " + a));
+        degraded.values().stream().flatMap(List::stream).limit(10).forEach(d -> SCORECARD.note("thrash, afterwards: " + d));
+        assertThat(result.badReads()).as("reads during the thrash").isEmpty();
+        assertThat(result.anomalies()).as("blobs lost to concurrent repairs").isEmpty();
+        assertThat(degraded).as("objects degraded after the thrash").isEmpty();
+        assertThat(wrongAfter).as("reads after the thrash").isEmpty();
+        objects.keySet().forEach(key -> assertThat(cluster.api.delete(key).status()).isEqualTo(200));
+    }
+
+    @Test
+    @Order(5)
+    void malformedLogRecordsDoNotStopTheRollback() throws Exception {
+        String key = "reliability/" + SETTINGS.seed() + "/poison";
+        List<String> poison = java.util.Arrays.asList("{}", null, "{\"type\":\"PENDING\",\"txId\":", "[]",
+                "{\"type\":\"PENDING\",\"txId\":\"tx-no-version\"}");
+        for (String record : poison) {
+            cluster.appendToLog(key, record);
+        }
+        HISTORY.record(Map.of("fault", "malformed log records", "key", key, "count", poison.size()));
+        // Then, behind them on the same partition, the intent of a write whose gateway died before it committed.
+        String version = "v%012x-0000-00000000feedface".formatted(System.currentTimeMillis());
+        byte[] data = "{\"never\":\"committed\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        cluster.putBlob(1, version + ".data.0", data);
+        cluster.putBlob(2, version + ".data.1", data);
+        long rolledBackBefore = cluster.status().path("intents_rolled_back").asLong();
+        cluster.appendToLog(key, """
+                {"type":"PENDING","txId":"tx-%s","operation":"WRITE","key":"%s","version":"%s",\
+                "blobs":[{"node":"storage-node-1","blob":"%s.data.0"},{"node":"storage-node-2","blob":"%s.data.1"}],\
+                "timestamp":%d,"gateway":"reliability-suite"}""".formatted(version, key, version, version, version,
+                System.currentTimeMillis()));
+        Instant appended = Instant.now();
+        boolean rolledBack = HealerTestCluster.poll(Duration.ofSeconds(60), () -> cluster.blobsOf(version).isEmpty()
+                && cluster.status().path("intents_rolled_back").asLong() > rolledBackBefore);
+        Duration took = Nemesis.since(appended);
+        Api.Response write = cluster.api.write(key, "replication", "{\"after\":\"poison\"}");
+
+        SCORECARD.add("malformed log records", "records ({}, null, truncated, array, no version) appended", poison.size());
+        SCORECARD.mustBeZero("malformed log records", "stalled intents behind them not rolled back within 60 s",
+                rolledBack ? 0 : 1);
+        SCORECARD.add("malformed log records", "time to roll back the intent behind them", seconds(took));
+        SCORECARD.mustBeZero("malformed log records", "writes failing after them", write.status() == 200 ? 0 : 1);
+        assertThat(rolledBack).as("the healer rolled back the intent behind the malformed records").isTrue();
+        assertThat(write.status()).as(write.text()).isEqualTo(200);
+        assertThat(cluster.api.delete(key).status()).isEqualTo(200);
+    }
+
     /** Healer passes until every object is fully redundant, or five minutes have gone by; the last look. */
     private ClusterAudit.Snapshot awaitFullRedundancy() {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
