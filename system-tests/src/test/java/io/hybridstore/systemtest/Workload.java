@@ -249,10 +249,11 @@ final class Workload {
             String strategy = STRATEGIES[random.nextInt(3)];
             byte[] body = ("{\"like_count\":" + n + ",\"view_count\":" + n * 7 + ",\"writer\":\"c" + client + "-" + n
                     + "\",\"data\":\"" + letters(random, between(random, 50, 4_000)) + "\"}").getBytes(StandardCharsets.UTF_8);
+            Map<String, String> fields = KeyHistories.fields(body);
             Exchange exchange = exchange(() -> api.write(key, strategy, false, body));
-            remember(key, client, Kind.WRITE, exchange, KeyHistories.fields(body));
+            remember(key, client, Kind.WRITE, exchange, fields);
             finish(client, n, exchange, entry("write", key, Map.of("strategy", strategy, "size", body.length,
-                    "sha256", sha256(body))));
+                    "sha256", sha256(body), "fields", fields)));
         }
     }
 
