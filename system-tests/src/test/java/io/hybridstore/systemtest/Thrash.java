@@ -67,11 +67,16 @@ final class Thrash {
             try {
                 while (Instant.now().isBefore(end)) {
                     Map<String, List<String>> degraded = degradedOf(objects.keySet());
+                    Map<String, String> current = new HashMap<>();
+                    audit.manifests().forEach(m -> current.put(m.path("key").asString(), m.toString()));
                     for (String key : objects.keySet()) {
                         List<String> found = degraded.getOrDefault(key, List.of());
                         String deleted = outstanding.get(key);
-                        if (deleted == null && !found.isEmpty() || deleted != null && found.stream().anyMatch(d -> !d.contains(deleted))) {
-                            anomalies.add(key + " degraded beyond the thrash's deletion " + deleted + ": " + found);
+                        List<String> confirmed = found.stream()
+                                .filter(d -> deleted == null || !d.contains(deleted))
+                                .filter(d -> stillReferenced(d, current.getOrDefault(key, ""))).toList();
+                        if (!confirmed.isEmpty()) {
+                            anomalies.add(key + " degraded beyond the thrash's deletion " + deleted + ": " + confirmed);
                         }
                         if (found.isEmpty()) {
                             outstanding.remove(key);
@@ -106,6 +111,19 @@ final class Thrash {
             scanner.get();
         }
         return new Result(deletions, reads, scrubs.get(), passes.get(), badReads, anomalies);
+    }
+
+    private static final java.util.regex.Pattern BLOB_VERDICT =
+            java.util.regex.Pattern.compile(": (\\S+) on storage-node-\\d+ is \\w+$");
+
+    /**
+     * Whether a degraded entry still holds once the snapshot is done: a missing or damaged blob counts only if the
+     * manifest read after the listing still references it (a repair may have replaced it in between, legitimately);
+     * any other entry is about the manifest itself.
+     */
+    private static boolean stillReferenced(String entry, String manifest) {
+        java.util.regex.Matcher blob = BLOB_VERDICT.matcher(entry);
+        return !blob.find() || manifest.contains("\"" + blob.group(1) + "\"");
     }
 
     /** The degraded entries of the given objects, by key. */
