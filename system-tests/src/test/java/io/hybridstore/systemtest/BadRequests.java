@@ -1,10 +1,18 @@
 package io.hybridstore.systemtest;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The table of malformed requests and the status each must get, with a JSON {@code {"error", "detail"}} body:
@@ -18,9 +26,12 @@ final class BadRequests {
 
     enum Target { GATEWAY, STORAGE_NODE }
 
-    /** {@code checksum}, when not null, is sent as a storage node's X-Checksum-CRC32C header. */
+    /**
+     * {@code checksum}, when not null, is sent as a storage node's X-Checksum-CRC32C header; {@code expected} holds
+     * the documented statuses (one, but for a limit the README lets the gateway answer with either of two).
+     */
     record BadRequest(String name, Target target, String method, String pathAndQuery, String contentType, byte[] body,
-                      String checksum, int expected) {
+                      String checksum, Set<Integer> expected) {
 
         Api.Response send(LocalCluster cluster) {
             String base = target == Target.GATEWAY ? cluster.gatewayUrl() : cluster.storageNodeUrl(1);
@@ -36,19 +47,101 @@ final class BadRequests {
             return new Api(base).send(request);
         }
 
+        boolean accepts(int status) {
+            return expected.contains(status);
+        }
+
         @Override
         public String toString() {
-            return name + " -> " + expected;
+            return name + " -> " + expected.stream().sorted().map(String::valueOf).collect(Collectors.joining(" or "));
+        }
+    }
+
+    /** What a slow sender got: a status and body, or {@code closed} (the connection ended without an answer). */
+    record SlowAnswer(boolean closed, int status, String text) {
+
+        @Override
+        public String toString() {
+            return closed ? "connection closed without an answer" : status + " " + text;
         }
     }
 
     private BadRequests() {
     }
 
+    /**
+     * A write to the victim key through nginx that declares a megabyte but sends a few bytes and then nothing, as a
+     * stalled or malicious client would. The server must give up on it: a 4xx, or closing the connection.
+     */
+    static SlowAnswer slowSender(LocalCluster cluster, Duration patience) throws IOException {
+        URI base = URI.create(cluster.gatewayUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout((int) patience.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes("POST /write?key=" + Api.encode(VICTIM) + " HTTP/1.1\r\nHost: " + base.getHost()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"a\":\""));
+            out.flush();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int read; !complete(answer) && (read = socket.getInputStream().read(buffer)) >= 0; ) {
+                    answer.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+                }
+            } catch (SocketException reset) {
+                return new SlowAnswer(true, 0, String.valueOf(reset.getMessage()));
+            } catch (SocketTimeoutException stalled) {
+                return new SlowAnswer(false, 0, "no answer within " + patience + ": " + answer);
+            }
+            if (answer.isEmpty()) {
+                return new SlowAnswer(true, 0, "");
+            }
+            String text = answer.toString();
+            int status = Integer.parseInt(text.substring(text.indexOf(' ') + 1, text.indexOf(' ') + 4));
+            int bodyAt = text.indexOf("\r\n\r\n");
+            String body = bodyAt < 0 ? "" : text.substring(bodyAt + 4);
+            return new SlowAnswer(false, status, bodyAt >= 0 && chunked(text.substring(0, bodyAt)) ? dechunk(body) : body);
+        }
+    }
+
+    /** Whether the head and the whole body (by Content-Length, or up to the last chunk) have arrived. */
+    private static boolean complete(StringBuilder answer) {
+        int bodyAt = answer.indexOf("\r\n\r\n");
+        if (bodyAt < 0) {
+            return false;
+        }
+        String head = answer.substring(0, bodyAt).toLowerCase(java.util.Locale.ROOT);
+        int length = head.indexOf("\r\ncontent-length:");
+        if (length >= 0) {
+            int end = head.indexOf("\r\n", length + 2);
+            String value = head.substring(length + 17, end < 0 ? head.length() : end).strip();
+            return answer.length() - bodyAt - 4 >= Integer.parseInt(value);
+        }
+        return chunked(head) && answer.toString().endsWith("0\r\n\r\n");
+    }
+
+    private static boolean chunked(String head) {
+        return head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked");
+    }
+
+    private static String dechunk(String body) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int line = body.indexOf("\r\n", at);
+            int size = Integer.parseInt(body.substring(at, line).strip(), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            out.append(body, line + 2, line + 2 + size);
+            at = line + 2 + size + 2;
+        }
+    }
+
     static List<BadRequest> all() {
         String k = "key=" + Api.encode(VICTIM);
         byte[] ok = bytes("{\"a\":1}");
         String json = "application/json";
+        String hybrid = "/write?" + k + "&strategy=field_hybrid";
         String octets = "application/octet-stream";
         return List.of(
                 // keys
@@ -93,6 +186,18 @@ final class BadRequests {
                 write("invalid UTF-8", "/write?" + k, json,
                         new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, 422),
                 write("over the body limit", "/write?" + k, json, oversized(), 413),
+                // bodies the JSON parser's own limits or the encoding rules reject (invalid_json family)
+                write("a 1,001-digit number", hybrid, json, bytes("{\"a\":" + "7".repeat(1001) + "}"), 422),
+                write("a 60,000-character field name", hybrid, json, bytes("{\"" + "n".repeat(60_000) + "\":1}"), 422),
+                write("UTF-16LE with a BOM", hybrid, json, utf16le(true), 422),
+                write("UTF-16LE without a BOM", hybrid, json, utf16le(false), 422),
+                write("overlong UTF-8 ('/' as C0 AF)", hybrid, json, inString(0xC0, 0xAF), 422),
+                write("overlong UTF-8 (3 bytes for '/')", hybrid, json, inString(0xE0, 0x80, 0xAF), 422),
+                write("an encoded surrogate (CESU-style ED A0 80)", hybrid, json, inString(0xED, 0xA0, 0x80), 422),
+                write("a code point above U+10FFFF (F4 90 80 80)", hybrid, json, inString(0xF4, 0x90, 0x80, 0x80), 422),
+                new BadRequest("100,000 top-level fields in 2 MB", Target.GATEWAY, "POST", hybrid, json, manyFields(100_000),
+                        null, Set.of(413, 422)),
+                write("a form body", "/write?" + k, "application/x-www-form-urlencoded", bytes("a=1&b=2"), 415),
                 // reads, deletes, routes
                 gateway("read of an unknown key", "GET", "/read/bad-input/never-written", 404),
                 gateway("delete of an unknown key", "DELETE", "/delete/bad-input/never-written", 404),
@@ -129,11 +234,11 @@ final class BadRequests {
     }
 
     private static BadRequest write(String name, String pathAndQuery, String contentType, byte[] body, int expected) {
-        return new BadRequest(name, Target.GATEWAY, "POST", pathAndQuery, contentType, body, null, expected);
+        return new BadRequest(name, Target.GATEWAY, "POST", pathAndQuery, contentType, body, null, Set.of(expected));
     }
 
     private static BadRequest gateway(String name, String method, String pathAndQuery, int expected) {
-        return new BadRequest(name, Target.GATEWAY, method, pathAndQuery, null, null, null, expected);
+        return new BadRequest(name, Target.GATEWAY, method, pathAndQuery, null, null, null, Set.of(expected));
     }
 
     private static BadRequest node(String name, String method, String path, String contentType, byte[] body, int expected) {
@@ -142,11 +247,45 @@ final class BadRequests {
 
     private static BadRequest node(String name, String method, String path, String contentType, byte[] body, int expected,
                                    String checksum) {
-        return new BadRequest(name, Target.STORAGE_NODE, method, path, contentType, body, checksum, expected);
+        return new BadRequest(name, Target.STORAGE_NODE, method, path, contentType, body, checksum, Set.of(expected));
     }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {"a":"x"} in UTF-16LE, which is valid JSON in an encoding the API does not take. */
+    private static byte[] utf16le(boolean bom) {
+        byte[] text = "{\"a\":\"x\"}".getBytes(StandardCharsets.UTF_16LE);
+        if (!bom) {
+            return text;
+        }
+        byte[] withBom = new byte[text.length + 2];
+        withBom[0] = (byte) 0xFF;
+        withBom[1] = (byte) 0xFE;
+        System.arraycopy(text, 0, withBom, 2, text.length);
+        return withBom;
+    }
+
+    /** {"a":"x…x"} with the given bytes in the string: sequences a strict UTF-8 decoder must refuse. */
+    private static byte[] inString(int... sequence) {
+        byte[] head = bytes("{\"a\":\"x");
+        byte[] tail = bytes("x\"}");
+        byte[] body = Arrays.copyOf(head, head.length + sequence.length + tail.length);
+        for (int i = 0; i < sequence.length; i++) {
+            body[head.length + i] = (byte) sequence[i];
+        }
+        System.arraycopy(tail, 0, body, head.length + sequence.length, tail.length);
+        return body;
+    }
+
+    /** An object of that many short fields, padded to about 2 MB, well under the body limit. */
+    private static byte[] manyFields(int count) {
+        StringBuilder json = new StringBuilder(2 * 1024 * 1024).append('{');
+        for (int i = 0; i < count; i++) {
+            json.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":\"").append("x".repeat(10)).append('"');
+        }
+        return bytes(json.append('}').toString());
     }
 
     private static byte[] nested(int depth) {

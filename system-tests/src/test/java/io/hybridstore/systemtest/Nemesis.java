@@ -146,14 +146,14 @@ final class Nemesis {
         HealerTestCluster.sleep(settings.faultHold().toMillis() / 2);
         kill("storage-node-" + second, NODE_KILL);
         hold();
-        cluster.cluster.start("storage-node-" + first);
-        cluster.cluster.start("storage-node-" + second);
+        start("storage-node-" + first);
+        start("storage-node-" + second);
     }
 
     private void killAndRestartStorageNode() {
         String node = "storage-node-" + pickNode();
         kill(node, NODE_KILL);
-        cluster.cluster.start(node);
+        start(node);
     }
 
     private void pauseStorageNode() {
@@ -171,14 +171,14 @@ final class Nemesis {
         String gateway = "gateway-" + (1 + random.nextInt(3));
         kill(gateway, GATEWAY_KILL);
         hold();
-        cluster.cluster.start(gateway);
+        start(gateway);
     }
 
     private void killLeaderHealer() {
         String healer = "healer-" + cluster.leader();
         kill(healer, HEALER_KILL);
         hold();
-        cluster.cluster.start(healer);
+        start(healer);
     }
 
     private void stopEtcdMember() {
@@ -186,14 +186,34 @@ final class Nemesis {
         cluster.cluster.stop(member);
         count(ETCD_STOP);
         hold();
-        cluster.cluster.start(member);
+        start(member);
     }
 
     private void stopKafka() {
         cluster.cluster.stop("kafka-1");
         count(KAFKA_STOP);
         hold();
-        cluster.cluster.start("kafka-1");
+        start("kafka-1");
+    }
+
+    /**
+     * Starts a service again, retrying for a few seconds: a process just killed can hold its port until the kernel
+     * has reaped it, and cluster.sh refuses a port it did not see freed.
+     */
+    private void start(String service) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cluster.cluster.start(service);
+                return;
+            } catch (IllegalStateException refused) {
+                if (attempt == 5) {
+                    throw refused;
+                }
+                history.record(Map.of("fault", "restart refused, retrying", "target", service,
+                        "error", String.valueOf(refused.getMessage()).lines().filter(l -> l.contains("error")).findFirst().orElse("")));
+                HealerTestCluster.sleep(2000);
+            }
+        }
     }
 
     private void kill(String service, String kind) {

@@ -9,8 +9,9 @@ import java.time.Duration;
  *
  * @param seed          drives every random choice: keys, sizes, strategies, fault targets, bytes flipped
  * @param operations    client operations under faults (writes, overwrites, reads, deletes)
- * @param clients       concurrent clients; each owns its keys, so each key's history is sequential
+ * @param clients       concurrent clients; each owns keysPerClient keys (so their histories are sequential)
  * @param keysPerClient keys each client works on
+ * @param sharedKeys    keys every client writes, merges, reads and deletes concurrently (a share of the operations)
  * @param maxValueBytes the largest value written (sizes are spread from 100 B up to this)
  * @param rounds        times the nemesis runs its whole schedule of faults
  * @param faultHold     how long each fault lasts before it is healed
@@ -18,7 +19,8 @@ import java.time.Duration;
  * @param bitRotObjects objects stored for the bit-rot phase
  * @param bitRotFlips   blobs damaged on disk in the bit-rot phase
  */
-record ReliabilitySettings(long seed, int operations, int clients, int keysPerClient, int maxValueBytes, int rounds,
+record ReliabilitySettings(long seed, int operations, int clients, int keysPerClient, int sharedKeys,
+                           int maxValueBytes, int rounds,
                            Duration faultHold, Duration requestTimeout, int bitRotObjects, int bitRotFlips) {
 
     static ReliabilitySettings fromEnvironment() {
@@ -27,6 +29,7 @@ record ReliabilitySettings(long seed, int operations, int clients, int keysPerCl
                 (int) number("operations", 1200),
                 (int) number("clients", 6),
                 (int) number("keysPerClient", 6),
+                (int) number("sharedKeys", 4),
                 (int) number("maxValueBytes", 8 * 1024 * 1024),
                 (int) number("rounds", 1),
                 Duration.ofSeconds(number("faultHoldSeconds", 8)),

@@ -1,5 +1,9 @@
 package io.hybridstore.systemtest;
 
+import io.hybridstore.systemtest.KeyModel.Candidate;
+import io.hybridstore.systemtest.KeyModel.Outcome;
+import io.hybridstore.systemtest.RegisterModel.Kind;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,14 +25,19 @@ import java.util.stream.Collectors;
 
 /**
  * Clients that write, overwrite (hot-only and cold changes), read and delete with every strategy while faults
- * happen, and a model of what each key may hold. Each key belongs to one client, so its operations are sequential
+ * happen, and a model of what each key may hold. Most keys belong to one client, so their operations are sequential
  * and "the previous value" is well defined: an acknowledged write or delete makes the key exactly that; an error
  * leaves it as it was; an operation without an answer (timeout, dropped connection, 502/504 from nginx) may or may
- * not have happened, so the key may hold either.
+ * not have happened, so the key may hold either. A few shared keys take every client's writes, merges, reads and
+ * deletes at once; they, like all keys, are judged by the linearizability check of their {@link KeyHistories}.
  */
 final class Workload {
 
     private static final String[] STRATEGIES = {"replication", "ec", "field_hybrid"};
+    /** Share of the operations that go to the shared keys. */
+    private static final int SHARED_PERCENT = 30;
+    /** The client id of the reads after the load. */
+    private static final int FINAL_READER = -1;
 
     /** What a write sends; rendered on demand so that the model does not hold megabytes per key. */
     record Value(String key, long hot, long coldSeed, int size) {
@@ -54,40 +63,6 @@ final class Workload {
         }
     }
 
-    /** One thing a key may hold: a value (by its SHA-256) written with a strategy, or nothing. */
-    record Candidate(Value value, String sha256, String strategy) {
-
-        static final Candidate ABSENT = new Candidate(null, "absent", null);
-    }
-
-    enum Outcome { OK, FAILED, TIMED_OUT }
-
-    /** What a key may hold now, and whether any write to it was ever acknowledged. */
-    static final class KeyModel {
-        Set<Candidate> candidates = Set.of(Candidate.ABSENT);
-        boolean acknowledgedWrite;
-
-        Candidate definite() {
-            return candidates.size() == 1 ? candidates.iterator().next() : null;
-        }
-
-        boolean allows(String sha256) {
-            return candidates.stream().anyMatch(c -> c.sha256().equals(sha256));
-        }
-
-        void settle(Outcome outcome, Candidate attempted) {
-            switch (outcome) {
-                case OK -> candidates = Set.of(attempted);
-                case TIMED_OUT -> {
-                    Set<Candidate> widened = new java.util.HashSet<>(candidates);
-                    widened.add(attempted);
-                    candidates = Set.copyOf(widened);
-                }
-                case FAILED -> { }
-            }
-        }
-    }
-
     /** Counters for the scorecard; anomalies name the operation and what was expected. */
     static final class Tally {
         final AtomicInteger attempted = new AtomicInteger();
@@ -105,14 +80,19 @@ final class Workload {
     private final History history;
     private final Nemesis nemesis;
     private final Map<String, KeyModel> models = new ConcurrentHashMap<>();
+    private final List<String> shared = new ArrayList<>();
     private final AtomicInteger issued = new AtomicInteger();
     final Tally tally = new Tally();
+    final KeyHistories histories = new KeyHistories();
 
     Workload(ReliabilitySettings settings, Api api, History history, Nemesis nemesis) {
         this.settings = settings;
         this.api = api;
         this.history = history;
         this.nemesis = nemesis;
+        for (int s = 0; s < settings.sharedKeys(); s++) {
+            shared.add("reliability/" + settings.seed() + "/shared/s" + s);
+        }
     }
 
     IntSupplier progress() {
@@ -147,8 +127,12 @@ final class Workload {
         int n;
         while ((n = issued.getAndIncrement()) < settings.operations()) {
             nemesis.awaitTurn(n);
-            String key = keys.get(random.nextInt(keys.size()));
-            step(client, n, key, models.get(key), random);
+            if (!shared.isEmpty() && random.nextInt(100) < SHARED_PERCENT) {
+                sharedStep(client, n, shared.get(random.nextInt(shared.size())), random);
+            } else {
+                String key = keys.get(random.nextInt(keys.size()));
+                step(client, n, key, models.get(key), random);
+            }
         }
     }
 
@@ -180,6 +164,14 @@ final class Workload {
         return new Value(key, random.nextInt(1_000_000), random.nextLong(), Math.min(size, max));
     }
 
+    private static String letters(Random random, int count) {
+        StringBuilder letters = new StringBuilder(count);
+        for (int i = 0; i < count; i++) {
+            letters.append((char) ('a' + random.nextInt(26)));
+        }
+        return letters.toString();
+    }
+
     private static int between(Random random, int low, int high) {
         return high <= low ? low : low + random.nextInt(high - low);
     }
@@ -189,6 +181,7 @@ final class Workload {
         byte[] body = value.render();
         Candidate attempted = new Candidate(value, sha256(body), strategy);
         Exchange exchange = exchange(() -> api.write(key, strategy, hotOnly, body));
+        remember(key, client, Kind.WRITE, exchange, KeyHistories.fields(body));
         model.settle(exchange.outcome(), attempted);
         if (exchange.outcome() == Outcome.OK) {
             model.acknowledgedWrite = true;
@@ -199,6 +192,7 @@ final class Workload {
 
     private void read(int client, int n, String key, KeyModel model) {
         Exchange exchange = exchange(() -> api.read(key));
+        remember(key, client, Kind.READ, exchange, readFields(exchange));
         Map<String, Object> details = new LinkedHashMap<>();
         if (exchange.response() != null && (exchange.status() == 200 || exchange.status() == 404)) {
             String seen = exchange.status() == 404 ? "absent" : sha256(exchange.response().body());
@@ -214,6 +208,7 @@ final class Workload {
 
     private void delete(int client, int n, String key, KeyModel model) {
         Exchange exchange = exchange(() -> api.delete(key));
+        remember(key, client, Kind.DELETE, exchange, null);
         Map<String, Object> details = new LinkedHashMap<>();
         if (exchange.status() == 404 && !model.allows("absent")) {
             tally.lostWrites.add("%s: delete answered 404 but the key held one of %s".formatted(key, describe(model)));
@@ -222,6 +217,61 @@ final class Workload {
         // A 404 is a definite answer that the key holds nothing, as the model already allows.
         model.settle(exchange.status() == 404 ? Outcome.FAILED : exchange.outcome(), Candidate.ABSENT);
         finish(client, n, exchange, entry("delete", key, details));
+    }
+
+    /**
+     * A shared key: a small whole value, a merge of this client's own field and (sometimes) the hot counters every
+     * client bumps, a read or a delete, racing the other clients. What may be read is left to the checker.
+     */
+    private void sharedStep(int client, int n, String key, Random random) {
+        int dice = random.nextInt(100);
+        if (dice < 30) {
+            Exchange exchange = exchange(() -> api.read(key));
+            Map<String, String> seen = readFields(exchange);
+            remember(key, client, Kind.READ, exchange, seen);
+            finish(client, n, exchange, entry("read", key, seen == null ? Map.of() : Map.of("fields", seen)));
+        } else if (dice < 40) {
+            Exchange exchange = exchange(() -> api.delete(key));
+            remember(key, client, Kind.DELETE, exchange, null);
+            finish(client, n, exchange, entry("delete", key, Map.of()));
+        } else if (dice < 75) {
+            String mine = "\"m" + client + "\":" + n;
+            String body = switch (random.nextInt(3)) {
+                case 0 -> "{\"like_count\":" + n + "}";
+                case 1 -> "{" + mine + "}";
+                default -> "{\"like_count\":" + n + ",\"view_count\":" + n * 7 + "," + mine + "}";
+            };
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            Exchange exchange = exchange(() -> api.post("/write?key=" + Api.encode(key) + "&merge=true", "application/json", bytes));
+            remember(key, client, Kind.MERGE, exchange, KeyHistories.fields(bytes));
+            finish(client, n, exchange, entry("merge", key, Map.of("body", body)));
+        } else {
+            String strategy = STRATEGIES[random.nextInt(3)];
+            byte[] body = ("{\"like_count\":" + n + ",\"view_count\":" + n * 7 + ",\"writer\":\"c" + client + "-" + n
+                    + "\",\"data\":\"" + letters(random, between(random, 50, 4_000)) + "\"}").getBytes(StandardCharsets.UTF_8);
+            Map<String, String> fields = KeyHistories.fields(body);
+            Exchange exchange = exchange(() -> api.write(key, strategy, false, body));
+            remember(key, client, Kind.WRITE, exchange, fields);
+            finish(client, n, exchange, entry("write", key, Map.of("strategy", strategy, "size", body.length,
+                    "sha256", sha256(body), "fields", fields)));
+        }
+    }
+
+    private void remember(String key, int client, Kind kind, Exchange exchange, Map<String, String> value) {
+        histories.record(key, client, kind, exchange.invoked(), exchange.completed(), exchange.status(), value);
+    }
+
+    /** The fields a read returned; null unless it returned a value. */
+    private static Map<String, String> readFields(Exchange exchange) {
+        if (exchange.status() != 200) {
+            return null;
+        }
+        try {
+            return KeyHistories.fields(exchange.response().body());
+        } catch (RuntimeException notAnObject) {
+            // Not JSON at all: a value no one wrote, which the checker then finds in no state.
+            return Map.of("unparseable", sha256(exchange.response().body()));
+        }
     }
 
     private static Map<String, Object> entry(String op, String key, Map<String, Object> details) {
@@ -250,6 +300,8 @@ final class Workload {
         entry.put("n", n);
         entry.put("start", exchange.start().toString());
         entry.put("ms", exchange.millis());
+        entry.put("invoked_ns", exchange.invoked());
+        entry.put("completed_ns", exchange.completed());
         entry.put("status", exchange.status());
         entry.put("outcome", exchange.outcome().name());
         entry.put("during_fault", exchange.duringFault());
@@ -264,7 +316,9 @@ final class Workload {
         history.record(entry);
     }
 
-    private record Exchange(Instant start, long millis, Api.Response response, String error, boolean duringFault) {
+    /** {@code invoked} and {@code completed} are {@link KeyHistories#now()} readings. */
+    private record Exchange(Instant start, long invoked, long completed, long millis, Api.Response response, String error,
+                            boolean duringFault) {
 
         int status() {
             return response == null ? 0 : response.status();
@@ -286,13 +340,15 @@ final class Workload {
 
     private Exchange exchange(java.util.function.Supplier<Api.Response> call) {
         Instant start = Instant.now();
+        long invoked = KeyHistories.now();
         boolean duringFault = nemesis.faultActive();
         try {
             Api.Response response = call.get();
-            return new Exchange(start, millisSince(start), response, null, duringFault || nemesis.faultActive());
-        } catch (IllegalStateException noAnswer) {
-            return new Exchange(start, millisSince(start), null, String.valueOf(noAnswer.getCause()),
+            return new Exchange(start, invoked, KeyHistories.now(), millisSince(start), response, null,
                     duringFault || nemesis.faultActive());
+        } catch (IllegalStateException noAnswer) {
+            return new Exchange(start, invoked, KeyHistories.now(), millisSince(start), null,
+                    String.valueOf(noAnswer.getCause()), duringFault || nemesis.faultActive());
         }
     }
 
@@ -302,9 +358,15 @@ final class Workload {
 
     /**
      * Reads every key once the cluster is healed: each must hold a value its history allows, and a key whose last
-     * operation was acknowledged must hold exactly that. Returns how many keys were checked.
+     * operation was acknowledged must hold exactly that. The reads join the keys' histories too, so that the
+     * linearizability check sees what the cluster kept. Returns how many keys were checked.
      */
     int verifyFinalState() {
+        for (String key : shared) {
+            Api.Response read = readWithRetries(key);
+            history.record(entry("final read", key, Map.of("status", read.status(),
+                    "sha256", read.status() == 200 ? sha256(read.body()) : "absent")));
+        }
         for (var entry : models.entrySet()) {
             String key = entry.getKey();
             KeyModel model = entry.getValue();
@@ -323,24 +385,27 @@ final class Workload {
             }
             history.record(record);
         }
-        return models.size();
+        return models.size() + shared.size();
     }
 
     private Api.Response readWithRetries(String key) {
-        Api.Response read = null;
+        Exchange read = null;
         for (int attempt = 0; attempt < 10; attempt++) {
-            read = api.read(key);
+            read = exchange(() -> api.read(key));
+            remember(key, FINAL_READER, Kind.READ, read, readFields(read));
             if (read.status() == 200 || read.status() == 404) {
-                return read;
+                return read.response();
             }
             HealerTestCluster.sleep(1000);
         }
-        return read;
+        return read.response() == null ? new Api.Response(0, new byte[0]) : read.response();
     }
 
     /** Every key the clients used, for the audit to tell them from other tests' objects. */
     Set<String> keys() {
-        return models.keySet();
+        Set<String> keys = new java.util.HashSet<>(models.keySet());
+        keys.addAll(shared);
+        return keys;
     }
 
     private static String describe(KeyModel model) {
