@@ -397,9 +397,9 @@ report() {
     echo "(\`http_server_requests_seconds_count\`, their /actuator endpoints left out); etcd's gRPC calls, proposals"
     echo "and WAL fsyncs are its own \`grpc_server_handled_total\`, \`etcd_server_proposals_committed_total\` and"
     echo "\`etcd_disk_wal_fsync_duration_seconds_count\`; the nodes' fsyncs their \`hybridstore_storage_fsync_seconds_count\`."
-    echo "The healers talk to etcd and the storage nodes too, so those hops count their calls as well. \"not measured\":"
-    echo "no service exposes the counter (the gateway's Kafka producer binds no Micrometer metrics"
-    echo "(\`kafka_producer_record_send_total\`), and the Kafka broker has no metrics endpoint)."
+    echo "gateway→Kafka is the gateways' producers' \`kafka_producer_record_send_total\`. The healers talk to etcd and the"
+    echo "storage nodes too, so those hops count their calls as well. \"not measured\": no service exposed the counter"
+    echo "(the Kafka broker has no metrics endpoint, so its fsyncs are never measured)."
     echo
     if [[ -s $LOGS/costs/runs.tsv ]]; then
         "$JAVA" -cp "$JAR" io.hybridstore.benchmark.measure.CostReport "$LOGS/costs/runs.tsv" "${CLK_TCK:-100}"
