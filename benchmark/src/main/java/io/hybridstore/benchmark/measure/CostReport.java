@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * The cost of one operation per measured run, from the {@link Snapshot}s before and after it: CPU milliseconds per
- * operation of each service (user + system) and the requests and fsyncs per operation at each hop. The runs file
+ * operation of each service (user + system), the cores the cluster kept busy meanwhile, and the requests and fsyncs per operation at each hop. The runs file
  * has one tab-separated line per run: label, before snapshot, after snapshot (both relative to the runs file's
  * directory, so a log directory can be moved and reported from) and the operations the run did.
  *
@@ -61,7 +61,8 @@ public final class CostReport {
             run.after().keySet().stream().filter(k -> k.startsWith("cpu.") && k.endsWith(".user"))
                     .map(k -> k.substring(4, k.length() - 5)).forEach(services::add);
         }
-        out.println("CPU ms per operation, user + system, each service's instances together:");
+        out.println("CPU ms per operation, user + system, each service's instances together; cores used = the whole");
+        out.println("cluster's CPU time over the run's wall time:");
         out.println();
         StringBuilder head = new StringBuilder("| run | operations |");
         StringBuilder rule = new StringBuilder("| --- | ---: |");
@@ -69,8 +70,8 @@ public final class CostReport {
             head.append(' ').append(service).append(" |");
             rule.append(" ---: |");
         }
-        out.println(head.append(" total |"));
-        out.println(rule.append(" ---: |"));
+        out.println(head.append(" total | cores used |"));
+        out.println(rule.append(" ---: | ---: |"));
         for (Run run : runs) {
             StringBuilder row = new StringBuilder("| " + run.label() + " | " + run.operations() + " |");
             double user = 0;
@@ -86,8 +87,11 @@ public final class CostReport {
                 system += s;
                 row.append(' ').append(ms(u)).append(" + ").append(ms(s)).append(" |");
             }
-            out.println(row.append(' ').append(ms(user)).append(" + ").append(ms(system)).append(" = ")
-                    .append(ms(user + system)).append(" |"));
+            Double wall = run.perOperation(Snapshot.WALL_MILLIS);
+            row.append(' ').append(ms(user)).append(" + ").append(ms(system)).append(" = ").append(ms(user + system))
+                    .append(" | ").append(wall == null || wall <= 0 ? NOT_MEASURED
+                            : String.format(Locale.ROOT, "%.2f", 1000 * (user + system) / ticksPerSecond / wall));
+            out.println(row.append(" |"));
         }
         out.println();
         out.println("Requests and fsyncs per operation at each hop:");

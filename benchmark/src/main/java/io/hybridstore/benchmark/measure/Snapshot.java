@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The cluster's cumulative counters at one moment, as "key value" lines: CPU ticks per service ({@code
+ * The cluster's cumulative counters at one moment, as "key value" lines: the time, CPU ticks per service ({@code
  * cpu.<service>.user}, {@code cpu.<service>.system}, from {@link ProcCpu}), the requests and fsyncs the services
  * themselves count (from their Prometheus endpoints) and the lines in nginx's access logs. A counter a service does
  * not expose is simply absent; the report says "not measured" for it.
@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * base of its metrics endpoint); access-logs: the directory with nginx's *.access.log files.
  */
 public final class Snapshot {
+
+    static final String WALL_MILLIS = "wall.millis";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -63,6 +65,7 @@ public final class Snapshot {
 
     Map<String, Double> take() throws IOException {
         Map<String, Double> counters = new TreeMap<>();
+        counters.put(WALL_MILLIS, (double) System.currentTimeMillis());
         ProcCpu.read(proc, groups).forEach((service, ticks) -> {
             counters.put("cpu." + service + ".user", (double) ticks.user());
             counters.put("cpu." + service + ".system", (double) ticks.system());

@@ -59,9 +59,22 @@ class CostReportTest {
 
         // gateway: 200 user + 50 system ticks of 10 ms over 100 operations; nginx: 40 + 10 ticks, its new worker too.
         assertThat(text.toString(StandardCharsets.UTF_8)).contains(
-                "| run | operations | gateway | nginx | total |",
-                "| workload A | 100 | 20.00 + 5.00 | 4.00 + 1.00 | 24.00 + 6.00 = 30.00 |",
+                "| run | operations | gateway | nginx | total | cores used |",
+                "| workload A | 100 | 20.00 + 5.00 | 4.00 + 1.00 | 24.00 + 6.00 = 30.00 | ",
                 "| workload A | 1.00 | not measured | 3.00 | 0.00 | 0.50 | not measured | not measured | not measured | not measured |");
+    }
+
+    @Test
+    void coresUsedAreTheClustersCpuTimeOverTheRunsWallTime() throws Exception {
+        Files.writeString(dir.resolve("a.before"), "wall.millis 1000\ncpu.gateway.user 0\ncpu.gateway.system 0\n");
+        Files.writeString(dir.resolve("a.after"), "wall.millis 3000\ncpu.gateway.user 300\ncpu.gateway.system 100\n");
+        Files.writeString(dir.resolve("runs.tsv"), "k6 update ec 10 KiB\ta.before\ta.after\t40\n");
+
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new CostReport(dir.resolve("runs.tsv"), 100).print(new PrintStream(text, true, StandardCharsets.UTF_8));
+
+        assertThat(text.toString(StandardCharsets.UTF_8))
+                .contains("| k6 update ec 10 KiB | 40 | 75.00 + 25.00 | 75.00 + 25.00 = 100.00 | 2.00 |");
     }
 
     private static String etcd(long grpcCalls, long fsyncs) {
