@@ -2,6 +2,7 @@ package io.hybridstore.benchmark.measure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,8 @@ public final class Snapshot {
 
     public void writeTo(Path out) throws IOException {
         StringBuilder text = new StringBuilder();
-        take().forEach((key, value) -> text.append(key).append(' ').append(value).append('\n'));
+        take().forEach((key, value) -> text.append(key).append(' ')
+                .append(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()).append('\n'));
         Files.writeString(out, text);
     }
 
