@@ -4,7 +4,9 @@
 #   2. 8 MiB ec writes, to see whether a gateway's memory grows with object size,
 #   3. YCSB workloads A and B per strategy (load of recordcount records first), with JFR profiles of one gateway,
 #      one storage node and Kafka during workload A of $HS_BENCH_PROFILE,
-# while sampling the resident memory (sum of RSS) of every process of the cluster once a second.
+# while sampling the resident memory (sum of RSS) of every process of the cluster once a second, and snapshotting the
+# cluster's counters (CPU ticks per service from /proc/<pid>/stat, requests and fsyncs per hop) before and after each
+# k6 row and YCSB run, for the cost of one operation (io.hybridstore.benchmark.measure.Snapshot and CostReport).
 # Logs and profiles stay in benchmark/target/bench-<date>/. Everything in docs/BENCHMARKS.md from the line
 # "<!-- hand-written -->" on is kept across runs (the analysis).
 #
@@ -52,10 +54,27 @@ cluster_rss() {
         END { printf "%d", total; for (s in by) printf " %s=%d", s, by[s]; print "" }' "$LOGS/groups" -
 }
 
-# "<service> <cpu seconds>" lines: CPU time each service's processes have used so far.
-cluster_cpu() {
-    ps -eo pgid=,times= | awk 'NR == FNR { svc[$1] = $2; next }
-        ($1 in svc) { by[svc[$1]] += $2 } END { for (s in by) print s, by[s] }' "$LOGS/groups" -
+# The cluster's cumulative counters now, into $LOGS/costs/<name>.
+snapshot() {
+    "$JAVA" -cp "$JAR" io.hybridstore.benchmark.measure.Snapshot "${SNAPSHOT_ARGS[@]}" --out "$LOGS/costs/$1"
+}
+
+# "<kind> <url>" lines: where Snapshot reads the services' own counters. The gateways listen on 8100 + i and etcd on
+# 2379, both plus the cluster's port offset; the storage nodes are the ones the API lists.
+metric_targets() {
+    local offset i
+    offset=$(sed -n 's/.*HS_PORT_OFFSET=\([0-9]*\).*/\1/p' "$RUN_DIR/cluster.env" 2>/dev/null)
+    offset=${offset:-${HS_PORT_OFFSET:-0}}
+    for ((i = 1; i <= $(compgen -G "$RUN_DIR/pids/gateway-*.pid" | wc -l); i++)); do
+        echo "gateway http://127.0.0.1:$((8100 + i + offset))"
+    done
+    echo "etcd http://127.0.0.1:$((2379 + offset))"
+    curl -fsS "$URL/node_status" | grep -o 'http://[^"]*' | sed 's/^/storage-node /'
+}
+
+# The operations a YCSB run did: the sum over its operation sections, failed ones included.
+ycsb_operations() {
+    awk -F', ' '$2 == "Operations" && $1 != "[OVERALL]" && $1 != "[CLEANUP]" { n += $3 } END { print n + 0 }' "$1"
 }
 
 # One RSS sample a second, tagged with the phase running; and the machine's 1-minute load average, since other
@@ -99,12 +118,24 @@ ycsb() {
         >"$LOGS/ycsb/$strategy-$workload${phase}.log" 2>"$LOGS/ycsb/$strategy-$workload${phase}.status"
 }
 
-# JFR on one gateway, one storage node and Kafka for the middle of a workload A run.
+# A YCSB run between two snapshots, appended to the runs CostReport reads.
+measured_ycsb() {
+    local strategy=$1 phase=$2 workload=$3 label=$4 name=ycsb-$1-$3$2
+    snapshot "$name.before"
+    ycsb "$strategy" "$phase" "$workload"
+    snapshot "$name.after"
+    printf '%s\t%s\t%s\t%s\n' "$label" "$name.before" "$name.after" \
+        "$(ycsb_operations "$LOGS/ycsb/$strategy-$workload$phase.log")" >>"$LOGS/costs/runs.tsv"
+}
+
+# JFR on one gateway, one storage node and Kafka for the middle of a workload A run; with JDK 25's CPU-time sampler
+# (JEP 509) besides the execution samples of settings=profile.
 profile_start() {
     local name pid
     for name in gateway-1 storage-node-1 kafka-1 healer-1; do
         pid=$(cat "$RUN_DIR/pids/$name.pid" 2>/dev/null) || continue
-        "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=bench settings=profile delay=$((YCSB_SECONDS / 6))s \
+        "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=bench settings=profile jdk.CPUTimeSample#enabled=true \
+            delay=$((YCSB_SECONDS / 6))s \
             duration=$((YCSB_SECONDS * 2 / 3))s filename="$LOGS/jfr/$name.jfr" >/dev/null || true
     done
 }
@@ -113,7 +144,7 @@ profile_start() {
 # The measurements; everything they produce goes to $LOGS.
 
 measure() {
-    mkdir -p "$LOGS/ycsb" "$LOGS/jfr"
+    mkdir -p "$LOGS/ycsb" "$LOGS/jfr" "$LOGS/costs"
     curl -fsS "$URL/health" >/dev/null || { log "no healthy cluster at $URL (scripts/cluster.sh up)"; exit 1; }
     compgen -G "$RUN_DIR/pids/*.pid" >/dev/null || { log "no pid files under $RUN_DIR/pids (set HS_RUN_DIR)"; exit 1; }
     [[ -f $JAR ]] || mvn -B -q -DskipTests -pl benchmark -am package
@@ -125,12 +156,15 @@ measure() {
         name=$(basename "$f" .pid)
         echo "$(cat "$f") ${name%-*}"
     done >"$LOGS/groups"
+    metric_targets >"$LOGS/targets"
+    SNAPSHOT_ARGS=(--groups "$LOGS/groups" --targets "$LOGS/targets" --access-logs "$RUN_DIR/logs")
     {
         printf 'URL=%q RUN_DIR=%q PROFILE=%q\n' "$URL" "$RUN_DIR" "$PROFILE"
         printf 'K6_SECONDS=%q K6_WARMUP=%q YCSB_RECORDS=%q YCSB_SECONDS=%q YCSB_THREADS=%q\n' "$K6_SECONDS" \
             "$K6_WARMUP" "$YCSB_RECORDS" "$YCSB_SECONDS" "$YCSB_THREADS"
         printf 'STRATEGIES=(%s)\n' "${STRATEGIES[*]}"
         printf 'STARTED=%q LOAD_BEFORE=%q\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+        printf 'CLK_TCK=%q\n' "$(getconf CLK_TCK)"
         printf 'JAVA_VERSION=%q\n' "$("$JAVA" -version 2>&1 | head -n1)"
         printf 'HEAPS=%q\n' "$(for name in gateway storage-node healer kafka; do
             f=$RUN_DIR/pids/$name-1.pid
@@ -146,32 +180,27 @@ measure() {
 
     phase k6
     "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup "$K6_WARMUP" \
-        --duration "$K6_SECONDS" >"$LOGS/k6.md" 2>"$LOGS/k6.err"
+        --duration "$K6_SECONDS" --snapshots "$LOGS/costs" "${SNAPSHOT_ARGS[@]}" >"$LOGS/k6.md" 2>"$LOGS/k6.err"
 
     phase large
     "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup 2 \
         --duration "$(((K6_SECONDS + 1) / 2))" --sizes 8388608 --strategies ec --reads false \
+        --snapshots "$LOGS/costs" "${SNAPSHOT_ARGS[@]}" \
         >"$LOGS/large.md" 2>"$LOGS/large.err"
 
-    cluster_cpu >"$LOGS/cpu-before"
     for strategy in "${STRATEGIES[@]}"; do
         phase "ycsb-load-$strategy"
-        ycsb "$strategy" -load workloada
+        measured_ycsb "$strategy" -load workloada "YCSB load $strategy"
         phase "ycsb-a-$strategy"
-        if [[ $strategy == "$PROFILE" ]]; then
-            cluster_cpu >"$LOGS/cpu-a-before"
-            profile_start
-        fi
+        if [[ $strategy == "$PROFILE" ]]; then profile_start; fi
         server_stats >"$LOGS/ycsb/$strategy-workloada.server-before"
-        ycsb "$strategy" -t workloada
+        measured_ycsb "$strategy" -t workloada "YCSB A $strategy"
         server_stats >"$LOGS/ycsb/$strategy-workloada.server-after"
-        if [[ $strategy == "$PROFILE" ]]; then cluster_cpu >"$LOGS/cpu-a-after"; fi
         phase "ycsb-b-$strategy"
         server_stats >"$LOGS/ycsb/$strategy-workloadb.server-before"
-        ycsb "$strategy" -t workloadb
+        measured_ycsb "$strategy" -t workloadb "YCSB B $strategy"
         server_stats >"$LOGS/ycsb/$strategy-workloadb.server-after"
     done
-    cluster_cpu >"$LOGS/cpu-after"
     phase done
     sleep 2
     kill "$SAMPLER"
@@ -354,39 +383,50 @@ report() {
     echo
     grep '^| ec' "$LOGS/large.md" | sed 's/^/    /' || true
     echo
-    echo "## CPU per service"
+    echo "## Cost per operation"
     echo
-    echo "CPU seconds each service used (all instances together), and the cores that makes on average."
+    echo "The cluster's counters snapshotted before and after each measured k6 row (after its warm-up) and YCSB run,"
+    echo "divided by the operations the run did (failed ones included). CPU: user and system time (fields 14 and 15"
+    echo "of \`/proc/<pid>/stat\`, ${CLK_TCK:-100} ticks a second) summed over every process of each service's process"
+    echo "groups, so the resolution is $(awk -v t="${CLK_TCK:-100}" 'BEGIN { printf "%g", 1000 / t }') ms per process per snapshot. It includes what the"
+    echo "services do in the background meanwhile (healers' scrubs, etcd's and Kafka's heartbeats) and the gateways'"
+    echo "and nodes' answers to the snapshots' own metric scrapes; the load generator is not part of any service."
     echo
-    local wall_all wall_a
-    wall_all=$(awk '$1 ~ /^ycsb-/ { if (!first) first = $2; last = $2 } END { print last - first }' "$LOGS/load")
-    wall_a=$(awk -v p="ycsb-a-$PROFILE" '$1 == p { if (!first) first = $2; last = $2 } END { print last - first }' "$LOGS/load")
-    echo "| service | whole YCSB phase: CPU s (cores over ${wall_all} s) | workload A of \`${PROFILE:-none}\`: CPU s (cores over ${wall_a} s) |"
-    echo "| --- | ---: | ---: |"
-    local all_s a_s
-    for s in $services; do
-        all_s=$(join <(sort "$LOGS/cpu-after") <(sort "$LOGS/cpu-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')
-        a_s=$( [[ -f $LOGS/cpu-a-after ]] && join <(sort "$LOGS/cpu-a-after") <(sort "$LOGS/cpu-a-before") | awk -v s="$s" '$1 == s { print $2 - $3 }')
-        printf '| %s | %s (%s) | %s (%s) |\n' "$s" "$all_s" "$(awk -v c="$all_s" -v w="$wall_all" 'BEGIN { printf "%.2f", w ? c / w : 0 }')" \
-            "${a_s:--}" "$(awk -v c="$a_s" -v w="$wall_a" 'BEGIN { printf "%.2f", w ? c / w : 0 }')"
-    done
+    echo "Hops: client→nginx is the lines nginx wrote to its access logs (buffered up to 1 s, so a row may get a second"
+    echo "of its neighbour's requests); nginx→gateway and →storage-node are the requests the gateways and nodes served"
+    echo "(\`http_server_requests_seconds_count\`, their /actuator endpoints left out); etcd's gRPC calls, proposals"
+    echo "and WAL fsyncs are its own \`grpc_server_handled_total\`, \`etcd_server_proposals_committed_total\` and"
+    echo "\`etcd_disk_wal_fsync_duration_seconds_count\`; the nodes' fsyncs their \`hybridstore_storage_fsync_seconds_count\`."
+    echo "gateway→Kafka is the gateways' producers' \`kafka_producer_record_send_total\`. The healers talk to etcd and the"
+    echo "storage nodes too, so those hops count their calls as well. \"not measured\": no service exposed the counter"
+    echo "(the Kafka broker has no metrics endpoint, so its fsyncs are never measured)."
+    echo
+    if [[ -s $LOGS/costs/runs.tsv ]]; then
+        "$JAVA" -cp "$JAR" io.hybridstore.benchmark.measure.CostReport "$LOGS/costs/runs.tsv" "${CLK_TCK:-100}"
+    else
+        echo "(These logs have no snapshots: they are from a run before the benchmark took them.)"
+    fi
     echo
     echo "Mean 1-minute load average of the machine: $(awk '$1 ~ /^ycsb-/ { n++; t += $3 } END { printf "%.1f", n ? t / n : 0 }' "$LOGS/load") during YCSB, $(awk '$1 == "rest" { n++; t += $3 } END { printf "%.1f", n ? t / n : 0 }' "$LOGS/load") at rest before the run."
     echo
     if compgen -G "$LOGS/jfr/*.jfr" >/dev/null; then
         echo "## Profiles of this run"
         echo
-        echo "\`jfr view hot-methods\` (top frames of Java execution samples) and \`native-methods\` (where threads wait in"
-        echo "native code) during workload A of \`$PROFILE\`; the recordings are"
+        echo "The top 10 frames per profiled service during workload A of \`$PROFILE\`, three ways: cpu, JDK 25's CPU-time"
+        echo "sampler (\`jfr view cpu-time-hot-methods\`, samples of threads using CPU, in Java or native code); Java,"
+        echo "execution samples of threads running Java code (\`hot-methods\`); wall, samples of threads in native code,"
+        echo "mostly waiting on sockets, disks and locks (\`native-methods\`). The recordings are"
         echo "in \`${LOGS#"$REPO_DIR"/}/jfr/\`."
-        local jfr
+        local jfr view
         for jfr in "$LOGS"/jfr/*.jfr; do
             echo
             echo "<details><summary>$(basename "$jfr" .jfr)</summary>"
             echo
             echo '```'
-            "$JAVA_HOME/bin/jfr" view --width 160 hot-methods "$jfr" 2>&1 | head -n 25
-            "$JAVA_HOME/bin/jfr" view --width 160 native-methods "$jfr" 2>&1 | head -n 15
+            # Each view starts with five lines of title and heading.
+            for view in cpu-time-hot-methods hot-methods native-methods; do
+                "$JAVA_HOME/bin/jfr" view --width 160 "$view" "$jfr" 2>&1 | head -n 15
+            done
             echo '```'
             echo "</details>"
         done

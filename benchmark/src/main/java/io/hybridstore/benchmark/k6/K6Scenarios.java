@@ -3,8 +3,13 @@ package io.hybridstore.benchmark.k6;
 import io.hybridstore.benchmark.load.ClosedLoop;
 import io.hybridstore.benchmark.load.GatewayClient;
 import io.hybridstore.benchmark.load.LatencyLog;
+import io.hybridstore.benchmark.measure.Snapshot;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,10 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * machines without k6. Update scenario, per strategy and cold size: 20 keys written first, then 10 clients each
  * POST to a random one of them an object whose hot counter changes and whose large description does not. Read
  * scenario: 30 keys, 10 clients reading random ones. Each run is a warm-up, then a fixed duration; prints markdown.
+ * With {@code --snapshots DIR} (and {@code --groups}, {@code --targets}, {@code --access-logs} as for {@link
+ * Snapshot}) the cluster's counters are snapshotted around each measured run and the run appended to {@code
+ * DIR/runs.tsv}, for {@link io.hybridstore.benchmark.measure.CostReport}.
  *
  * <pre>java -cp benchmark/target/benchmarks.jar io.hybridstore.benchmark.k6.K6Scenarios [--url http://127.0.0.1:8000]
  *      [--clients 10] [--keys 20] [--read-keys 30] [--sizes 10240,102400,819200] [--read-size 10240]
- *      [--strategies replication,ec,field_hybrid] [--warmup 5] [--duration 30] [--reads true]</pre>
+ *      [--strategies replication,ec,field_hybrid] [--warmup 5] [--duration 30] [--reads true]
+ *      [--snapshots DIR --groups FILE --targets FILE --access-logs DIR]</pre>
  */
 public final class K6Scenarios {
 
@@ -30,12 +39,17 @@ public final class K6Scenarios {
     private final int clients;
     private final Duration warmup;
     private final Duration duration;
+    private final Snapshot snapshot;
+    private final Path snapshots;
 
-    private K6Scenarios(GatewayClient gateway, int clients, Duration warmup, Duration duration) {
+    private K6Scenarios(GatewayClient gateway, int clients, Duration warmup, Duration duration, Snapshot snapshot,
+                        Path snapshots) {
         this.gateway = gateway;
         this.clients = clients;
         this.warmup = warmup;
         this.duration = duration;
+        this.snapshot = snapshot;
+        this.snapshots = snapshots;
     }
 
     private record Row(String strategy, int coldSize, LatencyLog.Summary summary, double overhead) {
@@ -46,11 +60,14 @@ public final class K6Scenarios {
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
+        Path snapshots = options.containsKey("snapshots") ? Path.of(options.get("snapshots")) : null;
+        Snapshot snapshot = snapshots == null ? null : new Snapshot(Path.of("/proc"), Path.of(options.get("groups")),
+                Path.of(options.get("targets")), Path.of(options.get("access-logs")));
         K6Scenarios scenarios = new K6Scenarios(
                 new GatewayClient(options.getOrDefault("url", "http://127.0.0.1:8000"), Duration.ofSeconds(60)),
                 Integer.parseInt(options.getOrDefault("clients", "10")),
                 Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5"))),
-                Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "30"))));
+                Duration.ofSeconds(Long.parseLong(options.getOrDefault("duration", "30"))), snapshot, snapshots);
         int keys = Integer.parseInt(options.getOrDefault("keys", "20"));
         int readKeys = Integer.parseInt(options.getOrDefault("read-keys", "30"));
         int readSize = Integer.parseInt(options.getOrDefault("read-size", "10240"));
@@ -86,7 +103,7 @@ public final class K6Scenarios {
             return gateway.write(prefix + k, strategy, false, body(counter.incrementAndGet(), tails[k])) == 200;
         };
         ClosedLoop.run(clients, warmup, 0, update);
-        LatencyLog.Summary summary = ClosedLoop.run(clients, duration, 0, update);
+        LatencyLog.Summary summary = measured("k6 update " + strategy + " " + size(coldSize), update);
         delete(prefix, keys);
         return new Row(strategy, coldSize, summary, overhead);
     }
@@ -98,9 +115,27 @@ public final class K6Scenarios {
         double overhead = prewrite(prefix, strategy, tails);
         ClosedLoop.Operation read = () -> gateway.read(prefix + ThreadLocalRandom.current().nextInt(keys)).ok();
         ClosedLoop.run(clients, warmup, 0, read);
-        LatencyLog.Summary summary = ClosedLoop.run(clients, duration, 0, read);
+        LatencyLog.Summary summary = measured("k6 read " + strategy + " " + size(coldSize), read);
         delete(prefix, keys);
         return new Row(strategy, coldSize, summary, overhead);
+    }
+
+    /** The measured run, between two snapshots of the cluster's counters when asked for. */
+    private LatencyLog.Summary measured(String label, ClosedLoop.Operation operation) throws Exception {
+        if (snapshot == null) {
+            return ClosedLoop.run(clients, duration, 0, operation);
+        }
+        String name = label.replaceAll("[^A-Za-z0-9_]+", "-");
+        snapshot.writeTo(snapshots.resolve(name + ".before"));
+        LatencyLog.Summary summary = ClosedLoop.run(clients, duration, 0, operation);
+        snapshot.writeTo(snapshots.resolve(name + ".after"));
+        appendRun(snapshots.resolve("runs.tsv"), label, name, summary.ok() + summary.errors());
+        return summary;
+    }
+
+    private static void appendRun(Path runs, String label, String name, long operations) throws IOException {
+        Files.writeString(runs, label + "\t" + name + ".before\t" + name + ".after\t" + operations + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** Writes every key once; answers the storage overhead (blob bytes added per logical byte). */
