@@ -57,7 +57,7 @@ public final class BlobStore implements AutoCloseable {
         this.health = new DiskHealth(metrics);
         this.index = new BlobIndex();
         this.files = SegmentFiles.open(config.dataDir(), metrics);
-        long maxSeq = Recovery.recover(files, index);
+        long maxSeq = Recovery.recover(files, index, metrics);
         this.queue = new WriteQueue(config.queueCapacity(), config.queueMaxBytes(), maxSeq + 1);
         this.compactor = new Compactor(files, index, health, metrics);
         for (int i = 0; i < config.ioWorkers(); i++) {
@@ -176,7 +176,9 @@ public final class BlobStore implements AutoCloseable {
         List<String> corrupt = new ArrayList<>();
         for (BlobId id : ids) {
             if (!verify) {
-                (index.get(id.value()) == null ? missing : intact).add(id.value());
+                IndexEntry entry = index.get(id.value());
+                boolean orphaned = entry instanceof IndexEntry.Stored s && s.segment().retired();
+                (entry == null || orphaned ? missing : intact).add(id.value());
                 continue;
             }
             switch (read(id.value())) {
@@ -198,9 +200,14 @@ public final class BlobStore implements AutoCloseable {
         return health.healthy();
     }
 
-    /** Runs one compaction pass now; returns the number of segments compacted. */
-    int compactNow() {
+    /** Runs one compaction pass now over the segments that are mostly garbage; returns what it did. */
+    List<CompactionResult> compactNow() {
         return compactor.compactOnce();
+    }
+
+    /** Compacts every sealed segment now, however little garbage it holds; returns what it did per segment. */
+    public List<CompactionResult> compactAll() {
+        return compactor.compactAll();
     }
 
     private sealed interface ReadResult {
@@ -232,7 +239,14 @@ public final class BlobStore implements AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw new DiskFailureException("interrupted while reading blob " + id, e);
                     } catch (ClosedChannelException e) {
-                        continue; // compaction moved it; the index has its new place
+                        if (index.get(id) != stored) {
+                            continue; // compaction moved it; the index has its new place
+                        }
+                        // Points into a deleted segment: the data is gone, so it is missing, and the healer's
+                        // presence checks must see that too.
+                        index.remove(id, stored);
+                        log.warn("Blob {} pointed into retired segment {}; dropped from the index", id, stored.segment());
+                        return new ReadResult.Missing();
                     } catch (IOException e) {
                         health.failed("read of blob " + id + " from " + stored.segment(), e);
                         throw new DiskFailureException("reading blob " + id + " failed", e);

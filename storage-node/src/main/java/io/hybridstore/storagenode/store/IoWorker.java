@@ -96,6 +96,7 @@ final class IoWorker implements Runnable {
                                 put.id(), put.entry().length(), put.entry().crc32c());
                         long recordLength = header.remaining() + (long) put.entry().length();
                         placed.add(new Placed(put, offset + header.remaining(), recordLength));
+                        segment.holds(RecordFormat.PUT, put.id(), put.seq(), recordLength);
                         buffers.add(header);
                         buffers.add(ByteBuffer.wrap(put.entry().data()));
                         offset += recordLength;
@@ -106,6 +107,7 @@ final class IoWorker implements Runnable {
                         ByteBuffer header = RecordFormat.header(RecordFormat.DELETE, delete.seq(), delete.createdAt(),
                                 delete.id(), 0, 0);
                         buffers.add(header);
+                        segment.holds(RecordFormat.DELETE, delete.id(), delete.seq(), header.remaining());
                         offset += header.remaining();
                     }
                 }

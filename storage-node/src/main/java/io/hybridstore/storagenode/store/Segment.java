@@ -7,6 +7,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +24,9 @@ final class Segment {
     private final AtomicLong size;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong minSeq = new AtomicLong(Long.MAX_VALUE);
+    private final Set<String> putIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, Marker> markers = new ConcurrentHashMap<>();
+    private volatile long stuckAtLiveBytes = -1;
     private volatile FileChannel reader;
     private volatile boolean retired;
     private volatile boolean sealed;
@@ -72,6 +78,43 @@ final class Segment {
 
     void sawSeq(long seq) {
         minSeq.accumulateAndGet(seq, Math::min);
+    }
+
+    /** A delete marker in this segment: its sequence number and the bytes its record takes. */
+    record Marker(long seq, long recordLength) {
+    }
+
+    /** Notes a record of this segment; called before the record is written, so the notes never lag the file. */
+    void holds(byte type, String id, long seq, long recordLength) {
+        if (type == RecordFormat.PUT) {
+            putIds.add(id);
+        } else {
+            markers.merge(id, new Marker(seq, recordLength), (a, b) -> a.seq() >= b.seq() ? a : b);
+        }
+    }
+
+    boolean holdsPutOf(String id) {
+        return putIds.contains(id);
+    }
+
+    Map<String, Marker> markers() {
+        return markers;
+    }
+
+    /**
+     * Compaction could not move every live blob out (a record whose header is damaged cannot be found by a scan),
+     * so the segment stays; it is not tried again until one of those blobs is rewritten or deleted.
+     */
+    void stuckAt(long liveBytes) {
+        stuckAtLiveBytes = liveBytes;
+    }
+
+    boolean stuck() {
+        return stuckAtLiveBytes == liveBytes();
+    }
+
+    boolean retired() {
+        return retired;
     }
 
     /**

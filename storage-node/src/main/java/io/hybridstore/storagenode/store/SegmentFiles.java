@@ -136,6 +136,11 @@ final class SegmentFiles implements AutoCloseable {
         return segment;
     }
 
+    /** Removes compaction output that turned out to hold nothing worth keeping. */
+    void deleteTemp(TempSegment temp) throws IOException {
+        Files.deleteIfExists(temp.path());
+    }
+
     /** Removes a segment whose live records have all been copied elsewhere. */
     void delete(Segment segment) throws IOException {
         segments.remove(segment.id());

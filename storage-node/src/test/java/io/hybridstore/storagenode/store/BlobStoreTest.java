@@ -291,7 +291,7 @@ class BlobStoreTest {
         }
         long before = totalSegmentBytes();
 
-        assertThat(store.compactNow()).isPositive();
+        assertThat(store.compactNow()).isNotEmpty();
 
         assertThat(totalSegmentBytes()).isLessThan(before / 2);
         BlobStore reopened = reopen(store, config);
