@@ -12,8 +12,8 @@ import io.hybridstore.healer.status.HealerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -38,8 +38,10 @@ final class BlobChecker {
         this.stats = stats;
     }
 
-    BlobVerdicts check(Collection<BlobRef> refs, NodeLiveness.Snapshot nodes, boolean verify) {
-        Map<String, List<BlobRef>> byNode = refs.stream().distinct().collect(Collectors.groupingBy(BlobRef::node));
+    /** {@code expectedCrc32c} holds the blobs to check with the CRC32C their manifest recorded for each. */
+    BlobVerdicts check(Map<BlobRef, Long> expectedCrc32c, NodeLiveness.Snapshot nodes, boolean verify) {
+        Map<String, List<BlobRef>> byNode = expectedCrc32c.keySet().stream()
+                .collect(Collectors.groupingBy(BlobRef::node));
         Map<BlobRef, Verdict> verdicts = new HashMap<>();
         Map<NodeInfo, List<BlobRef>> toAsk = new HashMap<>();
         byNode.forEach((nodeId, blobs) -> {
@@ -57,7 +59,8 @@ final class BlobChecker {
         });
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var answers = toAsk.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), executor.submit(() -> ask(e.getKey(), e.getValue(), verify)))).toList();
+                    .map(e -> Map.entry(e.getKey(), executor.submit(
+                            () -> ask(e.getKey(), e.getValue(), expectedCrc32c, verify)))).toList();
             for (var answer : answers) {
                 try {
                     answer.getValue().get().forEach(verdicts::put);
@@ -74,11 +77,14 @@ final class BlobChecker {
         return (node, blob) -> verdicts.getOrDefault(new BlobRef(node, blob), Verdict.UNKNOWN);
     }
 
-    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs, boolean verify) {
+    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs, Map<BlobRef, Long> expectedCrc32c,
+                                      boolean verify) {
         Map<BlobRef, Verdict> result = new HashMap<>();
         try {
             stats.checkSent();
-            BlobCheck check = client.check(node, blobs.stream().map(b -> new BlobId(b.blob())).toList(), verify);
+            Map<BlobId, Long> crcs = new LinkedHashMap<>();
+            blobs.forEach(b -> crcs.put(new BlobId(b.blob()), expectedCrc32c.get(b)));
+            BlobCheck check = client.check(node, crcs, verify);
             check.intact().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.INTACT));
             check.missing().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
             check.corrupt().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));

@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** The internal blob API the gateway and the healer use ({@link StorageNodeClient} is its client). */
@@ -114,7 +115,16 @@ class BlobController {
             throw new BadRequestException("at most " + MAX_CHECK + " ids per check, got " + request.ids().size());
         }
         List<BlobId> ids = request.ids().stream().map(BlobId::new).toList();
-        return store.check(ids, request.verifying());
+        Map<String, Long> expected = request.expected();
+        expected.forEach((id, crc) -> {
+            if (crc == null || crc < 0 || crc > 0xFFFF_FFFFL) {
+                throw new BadRequestException("crc32c of " + id + " must be an unsigned 32-bit integer, was " + crc);
+            }
+        });
+        if (!request.ids().containsAll(expected.keySet())) {
+            throw new BadRequestException("every id in crc32c must also be in ids");
+        }
+        return store.check(ids, expected, request.verifying());
     }
 
     private static OptionalLong parseCrc(String header) {

@@ -168,26 +168,38 @@ public final class BlobStore implements AutoCloseable {
 
     /**
      * Each blob's state. With {@code verify} every blob is read and checked against its CRC32C (a scrub); without,
-     * only the index is consulted (is it here at all), which costs no disk read.
+     * only the index is consulted (is it here at all), which costs no disk read. A blob whose CRC32C differs from
+     * its entry in {@code expectedCrc32c} (what its manifest recorded) is corrupt either way: other bytes stored
+     * under its id verify against their own CRC32C but are not the blob.
      */
-    public BlobCheck check(List<BlobId> ids, boolean verify) {
+    public BlobCheck check(List<BlobId> ids, Map<String, Long> expectedCrc32c, boolean verify) {
         List<String> intact = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> corrupt = new ArrayList<>();
         for (BlobId id : ids) {
-            if (!verify) {
-                IndexEntry entry = index.get(id.value());
-                boolean orphaned = entry instanceof IndexEntry.Stored s && s.segment().retired();
-                (entry == null || orphaned ? missing : intact).add(id.value());
-                continue;
+            ReadResult result = verify ? read(id.value()) : present(id.value());
+            Long expected = expectedCrc32c.get(id.value());
+            if (result instanceof ReadResult.Intact found && expected != null && found.crc32c() != expected) {
+                log.warn("Blob {} is stored with CRC32C {}, its manifest says {}; reporting it corrupt", id.value(),
+                        found.crc32c(), expected);
+                result = new ReadResult.Corrupt();
             }
-            switch (read(id.value())) {
+            switch (result) {
                 case ReadResult.Intact ignored -> intact.add(id.value());
                 case ReadResult.Missing ignored -> missing.add(id.value());
                 case ReadResult.Corrupt ignored -> corrupt.add(id.value());
             }
         }
         return new BlobCheck(intact, missing, corrupt);
+    }
+
+    /** Presence per the index only; the data is not read, so {@link ReadResult.Intact#data} is null. */
+    private ReadResult present(String id) {
+        IndexEntry entry = index.get(id);
+        if (entry == null || entry instanceof IndexEntry.Stored s && s.segment().retired()) {
+            return new ReadResult.Missing();
+        }
+        return new ReadResult.Intact(null, entry.crc32c());
     }
 
     public StoreStats stats() {
@@ -211,7 +223,7 @@ public final class BlobStore implements AutoCloseable {
     }
 
     private sealed interface ReadResult {
-        record Intact(byte[] data) implements ReadResult {
+        record Intact(byte[] data, long crc32c) implements ReadResult {
         }
 
         record Missing() implements ReadResult {
@@ -229,7 +241,7 @@ public final class BlobStore implements AutoCloseable {
                     return new ReadResult.Missing();
                 }
                 case IndexEntry.Pending pending -> {
-                    return new ReadResult.Intact(pending.data());
+                    return new ReadResult.Intact(pending.data(), pending.crc32c());
                 }
                 case IndexEntry.Stored stored -> {
                     byte[] data;
@@ -257,7 +269,7 @@ public final class BlobStore implements AutoCloseable {
                                 id, stored.segment(), stored.dataOffset(), stored.crc32c());
                         return new ReadResult.Corrupt();
                     }
-                    return new ReadResult.Intact(data);
+                    return new ReadResult.Intact(data, stored.crc32c());
                 }
             }
         }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
@@ -103,7 +104,7 @@ class CompactionTest {
             assertThat(read(store, i)).as(name(i)).hasValueSatisfying(d -> assertThat(d).isEqualTo(expected));
         }
         List<BlobId> live = IntStream.range(0, 10).mapToObj(i -> new BlobId(name(i * 4))).toList();
-        assertThat(store.check(live, false).intact()).hasSize(10);
+        assertThat(store.check(live, Map.of(), false).intact()).hasSize(10);
     }
 
     @Test
@@ -123,7 +124,7 @@ class CompactionTest {
                 assertThat(read(reopened, i)).as("deleted " + name(i) + " stays deleted").isEmpty();
             }
         }
-        BlobCheck check = reopened.check(List.of(new BlobId(name(0))), false);
+        BlobCheck check = reopened.check(List.of(new BlobId(name(0))), Map.of(), false);
         assertThat(check.missing()).as("reported missing, so the healer repairs it").containsExactly(name(0));
     }
 
