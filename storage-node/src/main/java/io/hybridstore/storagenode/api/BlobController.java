@@ -24,8 +24,6 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -41,11 +39,13 @@ class BlobController {
 
     private final BlobStore store;
     private final WriteAdmission admission;
+    private final BodyReader bodies;
     private final long maxBlobSize;
 
-    BlobController(BlobStore store, WriteAdmission admission, StorageNodeProperties properties) {
+    BlobController(BlobStore store, WriteAdmission admission, BodyReader bodies, StorageNodeProperties properties) {
         this.store = store;
         this.admission = admission;
+        this.bodies = bodies;
         this.maxBlobSize = properties.maxBlobSize().toBytes();
     }
 
@@ -59,7 +59,7 @@ class BlobController {
             throw new BlobTooLargeException(maxBlobSize);
         }
         admission.requireAcceptingWrites();
-        byte[] data = readBody(request);
+        byte[] data = bodies.read(request);
         return ResponseEntity.status(HttpStatus.CREATED).body(store.put(blobId, data, declared));
     }
 
@@ -140,31 +140,6 @@ class BlobController {
         } catch (NumberFormatException e) {
             throw new BadRequestException(StorageNodeClient.CRC_HEADER + " must be an unsigned 32-bit decimal, was \""
                     + (header.length() > 40 ? header.substring(0, 40) + "..." : header) + '"');
-        }
-    }
-
-    /**
-     * Reads the body into one array of its declared length when there is one; otherwise (chunked) reads at most one
-     * byte more than allowed, so a body is bounded whatever its headers say.
-     */
-    private byte[] readBody(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
-        try (InputStream in = request.getInputStream()) {
-            if (declared >= 0) {
-                byte[] data = new byte[(int) declared];
-                int read = in.readNBytes(data, 0, data.length);
-                if (read < data.length) {
-                    throw new BadRequestException("body ended after " + read + " of " + declared + " declared bytes");
-                }
-                return data;
-            }
-            byte[] data = in.readNBytes((int) maxBlobSize + 1);
-            if (data.length > maxBlobSize) {
-                throw new BlobTooLargeException(maxBlobSize);
-            }
-            return data;
-        } catch (IOException e) {
-            throw new BadRequestException("could not read the request body: " + e.getMessage());
         }
     }
 }
