@@ -50,20 +50,26 @@ public final class BlobStore implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService compactions;
 
-    private BlobStore(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
+    private BlobStore(StoreConfig config, Clock clock, MeterRegistry registry, FileIo io) throws IOException {
         this.config = config;
         this.clock = clock;
         this.metrics = new StoreMetrics(registry);
         this.health = new DiskHealth(metrics);
         this.index = new BlobIndex();
-        this.files = SegmentFiles.open(config.dataDir(), metrics);
-        long maxSeq = Recovery.recover(files, index, metrics);
-        this.queue = new WriteQueue(config.queueCapacity(), config.queueMaxBytes(), maxSeq + 1);
-        this.compactor = new Compactor(files, index, health, metrics);
-        for (int i = 0; i < config.ioWorkers(); i++) {
-            IoWorker worker = new IoWorker(queue, files, index, health, metrics, config);
-            workers.add(Thread.ofPlatform().name("blob-writer-" + i).unstarted(worker));
+        this.files = SegmentFiles.open(config.dataDir(), metrics, io);
+        try {
+            long maxSeq = Recovery.recover(files, index, metrics);
+            this.queue = new WriteQueue(config.queueCapacity(), config.queueMaxBytes(), maxSeq + 1);
+            for (int i = 0; i < config.ioWorkers(); i++) {
+                IoWorker worker = new IoWorker(queue, files, index, health, metrics, config);
+                workers.add(Thread.ofPlatform().name("blob-writer-" + i).unstarted(worker));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Releases the directory lock, so a later attempt in this process can open it.
+            files.close();
+            throw e;
         }
+        this.compactor = new Compactor(files, index, health, metrics);
         this.compactions = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("segment-compactor").daemon().factory());
         Gauge.builder("hybridstore.storage.queue.depth", queue, WriteQueue::depth)
@@ -74,14 +80,18 @@ public final class BlobStore implements AutoCloseable {
 
     /** Opens (recovering) the data directory and starts the I/O workers and the compactor. */
     public static BlobStore open(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
-        BlobStore store = create(config, clock, registry);
+        return open(config, clock, registry, FileIo.REAL);
+    }
+
+    static BlobStore open(StoreConfig config, Clock clock, MeterRegistry registry, FileIo io) throws IOException {
+        BlobStore store = new BlobStore(config, clock, registry, io);
         store.start();
         return store;
     }
 
     /** Opens the store without starting its workers: writes queue up until {@link #start()}. */
     static BlobStore create(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
-        return new BlobStore(config, clock, registry);
+        return new BlobStore(config, clock, registry, FileIo.REAL);
     }
 
     void start() {
@@ -134,10 +144,12 @@ public final class BlobStore implements AutoCloseable {
     }
 
     CompletableFuture<Void> submitDelete(String id) {
+        // First: after a failed write the index may no longer show a version that is still on disk, so "absent"
+        // is only to be trusted on a healthy disk.
+        requireHealthyDisk();
         if (index.get(id) == null) {
             return CompletableFuture.completedFuture(null);
         }
-        requireHealthyDisk();
         CompletableFuture<Void> durable = new CompletableFuture<>();
         WriteOp op = queue.offer(0, seq -> index.remove(id) == null ? null
                 : new WriteOp.Delete(id, seq, clock.millis(), durable));

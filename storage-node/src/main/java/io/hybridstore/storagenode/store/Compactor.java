@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +104,7 @@ final class Compactor {
         int[] markers = {0, 0};
         long written = 0;
         List<RecordScanner.Skipped> skipped;
-        try (FileChannel out = FileChannel.open(temp.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = files.openTemp(temp)) {
             FileChannel in = old.readChannel();
             List<RecordFormat.Header> records = new ArrayList<>();
             skipped = RecordScanner.scan(in, old.size(), records::add);

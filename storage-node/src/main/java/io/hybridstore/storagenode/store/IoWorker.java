@@ -20,8 +20,8 @@ import java.util.List;
  * Why a log and not a file per blob: measured on this machine, an fsync costs ~0.35-0.5 ms, so the classic
  * temp-file + fsync + rename + directory-fsync sequence costs two syncs per blob (20-30 ms for 64 x 4 KiB blobs),
  * while appending the same 64 blobs to a log and syncing once costs ~1.3 ms. A torn append is harmless: recovery
- * stops at the first record whose header CRC does not verify, and a record whose data was torn fails its data CRC
- * on read, so it reads as missing; neither was ever acknowledged.
+ * skips a record whose header CRC does not verify, and a record whose data was torn fails its data CRC on read, so
+ * it reads as missing; neither was ever acknowledged.
  */
 final class IoWorker implements Runnable {
 

@@ -31,12 +31,15 @@ final class Segment {
     private volatile boolean retired;
     private volatile boolean sealed;
 
-    Segment(long id, Path path, long size, boolean sealed) throws IOException {
+    private final FileIo io;
+
+    Segment(long id, Path path, long size, boolean sealed, FileIo io) throws IOException {
+        this.io = io;
         this.id = id;
         this.path = path;
         this.size = new AtomicLong(size);
         this.sealed = sealed;
-        this.reader = FileChannel.open(path, StandardOpenOption.READ);
+        this.reader = io.open(path, StandardOpenOption.READ);
     }
 
     long id() {
@@ -146,7 +149,7 @@ final class Segment {
 
     private synchronized void reopen(FileChannel closed) throws IOException {
         if (!retired && reader == closed && !closed.isOpen()) {
-            reader = FileChannel.open(path, StandardOpenOption.READ);
+            reader = io.open(path, StandardOpenOption.READ);
         }
     }
 
