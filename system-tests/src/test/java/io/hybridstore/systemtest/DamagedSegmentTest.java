@@ -46,25 +46,30 @@ class DamagedSegmentTest {
             assertThat(response.status()).as(response.text()).isEqualTo(200);
             versions.add(response.json().path("version").asString());
         }
-        Map.Entry<Integer, List<String>> victim = healer.blobsOf(versions.getFirst()).entrySet().iterator().next();
-        String node = "storage-node-" + victim.getKey();
-        // An orderly restart seals the segments the node was writing, so compaction may rewrite them.
+        int victim = healer.blobsOf(versions.getFirst()).keySet().iterator().next();
+        String node = "storage-node-" + victim;
+        // An orderly restart seals the segments the node was writing, so compaction may rewrite them. The healer
+        // may have repaired around the node while it was down; one pass settles that before the damage.
         healer.cluster.stop(node);
+        List<Path> sealed = segments(victim);
         healer.cluster.start(node);
+        healer.fullPass();
 
-        Path damaged = damageHeaderOf(victim.getKey(), victim.getValue().getFirst());
-        Api.Response compaction = healer.node(victim.getKey()).post("/compact", null, new byte[0]);
+        Damage damage = damageOneLiveRecordHeader(victim, versions, sealed);
+        String blob = damage.blob();
+        Path damaged = damage.segment();
+        Api.Response compaction = healer.node(victim).post("/compact", null, new byte[0]);
         assertThat(compaction.status()).as(compaction.text()).isEqualTo(200);
         JsonNode result = findSegment(compaction.json(), damaged.getFileName().toString());
         assertThat(result.path("skippedBytes").asLong()).as(compaction.text()).isPositive();
         assertThat(result.path("oldKept").asBoolean()).as("the blob with the damaged header is still served from"
                 + " the old segment: %s", compaction.text()).isTrue();
-        assertThat(healer.check(victim.getKey(), victim.getValue())).containsValue("intact");
+        assertThat(healer.check(victim, List.of(blob))).containsValue("intact");
 
         healer.cluster.kill(node);
         healer.cluster.start(node);
 
-        assertThat(healer.check(victim.getKey(), List.of(victim.getValue().getFirst())))
+        assertThat(healer.check(victim, List.of(blob)))
                 .as("after the restart recovery cannot find the damaged record").containsValue("missing");
         values.forEach(this::assertReads);
         healer.fullPass();
@@ -89,28 +94,58 @@ class DamagedSegmentTest {
         throw new AssertionError("compaction did not touch " + segment + ": " + compaction);
     }
 
-    /** Flips the last byte of the blob's id in its put record header, so the header CRC no longer verifies. */
-    private Path damageHeaderOf(int node, String id) throws IOException {
-        byte[] needle = id.getBytes(StandardCharsets.US_ASCII);
+    private record Damage(String blob, Path segment) {
+    }
+
+    private List<Path> segments(int node) throws IOException {
         try (Stream<Path> files = Files.list(healer.cluster.dataDir("storage-node-" + node))) {
-            for (Path segment : files.filter(p -> p.getFileName().toString().matches("segment-\\d+\\.log")).sorted()
-                    .toList()) {
-                byte[] content = Files.readAllBytes(segment);
-                for (int at = RECORD_HEADER; at + needle.length <= content.length; at++) {
-                    int record = at - RECORD_HEADER;
-                    if (Arrays.equals(content, at, at + needle.length, needle, 0, needle.length)
-                            && ByteBuffer.wrap(content).getInt(record) == RECORD_MAGIC && content[record + 4] == 1
-                            && ByteBuffer.wrap(content).getShort(record + 21) == needle.length) {
-                        int last = at + needle.length - 1;
-                        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-                            channel.write(ByteBuffer.wrap(new byte[] {(byte) (content[last] ^ 0x01)}), last);
-                            channel.force(true);
-                        }
-                        return segment;
+            return files.filter(p -> p.getFileName().toString().matches("segment-\\d+\\.log")).sorted().toList();
+        }
+    }
+
+    /**
+     * Flips the last byte of a blob's id in its put record header, so the header CRC no longer verifies: a blob the
+     * node holds now, whose only put record is in one of the {@code sealed} segments (a copy written since, as a
+     * repair would, would make the damaged record garbage).
+     */
+    private Damage damageOneLiveRecordHeader(int node, List<String> versions, List<Path> sealed) throws IOException {
+        List<Path> all = segments(node);
+        for (String version : versions) {
+            for (String blob : healer.blobsOf(version).getOrDefault(node, List.of())) {
+                byte[] needle = blob.getBytes(StandardCharsets.US_ASCII);
+                List<Map.Entry<Path, Integer>> records = new ArrayList<>();
+                for (Path segment : all) {
+                    byte[] content = Files.readAllBytes(segment);
+                    putRecordsOf(content, needle).forEach(at -> records.add(Map.entry(segment, at)));
+                }
+                if (records.size() == 1 && sealed.contains(records.getFirst().getKey())) {
+                    Path segment = records.getFirst().getKey();
+                    int last = records.getFirst().getValue() + needle.length - 1;
+                    byte[] content = Files.readAllBytes(segment);
+                    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+                        channel.write(ByteBuffer.wrap(new byte[] {(byte) (content[last] ^ 0x01)}), last);
+                        channel.force(true);
                     }
+                    return new Damage(blob, segment);
                 }
             }
         }
-        throw new AssertionError("no put record of " + id + " on storage-node-" + node);
+        throw new AssertionError("no blob of these versions on storage-node-" + node + " with one put record in a"
+                + " sealed segment");
+    }
+
+    /** Offsets of the id in the put record headers of {@code needle} in a segment's content. */
+    private static List<Integer> putRecordsOf(byte[] content, byte[] needle) {
+        List<Integer> found = new ArrayList<>();
+        ByteBuffer view = ByteBuffer.wrap(content);
+        for (int at = RECORD_HEADER; at + needle.length <= content.length; at++) {
+            int record = at - RECORD_HEADER;
+            if (Arrays.equals(content, at, at + needle.length, needle, 0, needle.length)
+                    && view.getInt(record) == RECORD_MAGIC && content[record + 4] == 1
+                    && view.getShort(record + 21) == needle.length) {
+                found.add(at);
+            }
+        }
+        return found;
     }
 }
