@@ -3,7 +3,9 @@ package io.hybridstore.common.manifest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What etcd holds for one key: the committed version and where every byte of it lives. Versions are immutable;
@@ -38,6 +40,19 @@ public record Manifest(
                     .forEach(s -> refs.add(new BlobRef(s.node(), s.blob())));
         }
         return refs;
+    }
+
+    /** The CRC32C this version recorded for each of its blobs, so a node can be asked whether it still holds it. */
+    public Map<BlobRef, Long> blobCrc32cs() {
+        Map<BlobRef, Long> crcs = new LinkedHashMap<>();
+        if (replicated != null) {
+            replicated.replicas().forEach(r -> crcs.put(new BlobRef(r.node(), r.blob()), r.crc32c()));
+        }
+        if (erasureCoded != null) {
+            erasureCoded.stripes().stream().flatMap(s -> s.shards().stream())
+                    .forEach(s -> crcs.put(new BlobRef(s.node(), s.blob()), s.crc32c()));
+        }
+        return crcs;
     }
 
     /** The blobs of this version that {@code successor} does not reuse: what a commit of the successor displaces. */

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,11 +105,15 @@ public final class StorageNodeClient {
     }
 
     /**
-     * Asks the node which of these blobs it holds: with {@code verify}, intact as the node reads and checks them
-     * itself; without, merely present in its index.
+     * Asks the node which of these blobs it holds with the CRC32C given for each (the one its manifest recorded):
+     * with {@code verify}, intact as the node reads and checks them itself; without, present in its index. Either
+     * way a blob the node holds with another CRC32C is corrupt.
      */
-    public BlobCheck check(NodeInfo node, List<BlobId> ids, boolean verify) {
-        byte[] body = json.writeValueAsBytes(Map.of("ids", ids.stream().map(BlobId::value).toList(), "verify", verify));
+    public BlobCheck check(NodeInfo node, Map<BlobId, Long> expectedCrc32c, boolean verify) {
+        Map<String, Long> crcs = new LinkedHashMap<>();
+        expectedCrc32c.forEach((id, crc) -> crcs.put(id.value(), crc));
+        byte[] body = json.writeValueAsBytes(Map.of("ids", List.copyOf(crcs.keySet()), "crc32c", crcs,
+                "verify", verify));
         HttpResponse<byte[]> response = send(node, request(node, "/blobs/check")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());

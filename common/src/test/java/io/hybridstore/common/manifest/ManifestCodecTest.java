@@ -3,6 +3,7 @@ package io.hybridstore.common.manifest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,5 +37,13 @@ class ManifestCodecTest {
         Manifest successor = replicated("v2", "n1", "n2", "n3");
         assertThat(old.blobsNotIn(successor)).containsExactlyElementsOf(old.blobs());
         assertThat(old.blobsNotIn(old)).isEmpty();
+    }
+
+    @Test
+    void everyBlobComesWithTheCrcItsManifestRecorded() {
+        Manifest manifest = replicated("v1", "n1", "n2");
+        assertThat(manifest.blobCrc32cs()).containsExactly(
+                Map.entry(new BlobRef("n1", "v1.data.0"), 0xFFFF_FFFFL),
+                Map.entry(new BlobRef("n2", "v1.data.1"), 0xFFFF_FFFEL));
     }
 }

@@ -12,7 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +26,7 @@ class StorageNodeClientTest {
     void aConnectionDroppedByARestartedNodeIsRetriedOnce() throws Exception {
         String answer = "{\"intact\":[\"a.data.0\"],\"missing\":[],\"corrupt\":[]}";
         try (FlakyServer server = new FlakyServer(1, answer)) {
-            BlobCheck check = client.check(server.node(), List.of(new BlobId("a.data.0")), true);
+            BlobCheck check = client.check(server.node(), Map.of(new BlobId("a.data.0"), 7L), true);
 
             assertThat(check.intact()).containsExactly("a.data.0");
             assertThat(server.connections()).isEqualTo(2);
@@ -36,7 +36,7 @@ class StorageNodeClientTest {
     @Test
     void aNodeThatKeepsDroppingConnectionsIsUnreachable() throws Exception {
         try (FlakyServer server = new FlakyServer(Integer.MAX_VALUE, "")) {
-            assertThatThrownBy(() -> client.check(server.node(), List.of(new BlobId("a.data.0")), true))
+            assertThatThrownBy(() -> client.check(server.node(), Map.of(new BlobId("a.data.0"), 7L), true))
                     .isInstanceOf(StorageNodeException.class);
             assertThat(server.connections()).isEqualTo(2);
         }

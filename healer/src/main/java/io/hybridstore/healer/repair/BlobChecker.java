@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,8 +37,10 @@ final class BlobChecker {
         this.stats = stats;
     }
 
-    BlobVerdicts check(Collection<BlobRef> refs, NodeLiveness.Snapshot nodes, boolean verify) {
-        Map<String, List<BlobRef>> byNode = refs.stream().distinct().collect(Collectors.groupingBy(BlobRef::node));
+    /** {@code expectedCrc32c} holds the blobs to check with the CRC32C their manifest recorded for each. */
+    BlobVerdicts check(Map<BlobRef, Long> expectedCrc32c, NodeLiveness.Snapshot nodes, boolean verify) {
+        Map<String, List<BlobRef>> byNode = expectedCrc32c.keySet().stream()
+                .collect(Collectors.groupingBy(BlobRef::node));
         Map<BlobRef, Verdict> verdicts = new HashMap<>();
         Map<NodeInfo, List<BlobRef>> toAsk = new HashMap<>();
         byNode.forEach((nodeId, blobs) -> {
@@ -55,18 +57,21 @@ final class BlobChecker {
             }
         });
         try {
-            FanOut.map(toAsk.entrySet(), e -> ask(e.getKey(), e.getValue(), verify)).forEach(verdicts::putAll);
+            FanOut.map(toAsk.entrySet(), e -> ask(e.getKey(), e.getValue(), expectedCrc32c, verify)).forEach(verdicts::putAll);
         } catch (FanOut.FanOutInterruptedException e) {
             return (node, blob) -> Verdict.UNKNOWN;
         }
         return (node, blob) -> verdicts.getOrDefault(new BlobRef(node, blob), Verdict.UNKNOWN);
     }
 
-    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs, boolean verify) {
+    private Map<BlobRef, Verdict> ask(NodeInfo node, List<BlobRef> blobs, Map<BlobRef, Long> expectedCrc32c,
+                                      boolean verify) {
         Map<BlobRef, Verdict> result = new HashMap<>();
         try {
             stats.checkSent();
-            BlobCheck check = client.check(node, blobs.stream().map(b -> new BlobId(b.blob())).toList(), verify);
+            Map<BlobId, Long> crcs = new LinkedHashMap<>();
+            blobs.forEach(b -> crcs.put(new BlobId(b.blob()), expectedCrc32c.get(b)));
+            BlobCheck check = client.check(node, crcs, verify);
             check.intact().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.INTACT));
             check.missing().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));
             check.corrupt().forEach(id -> result.put(new BlobRef(node.id(), id), Verdict.BAD));

@@ -3,6 +3,7 @@ package io.hybridstore.healer.repair;
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.etcd.EtcdProperties;
+import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.VersionedManifest;
@@ -18,7 +19,9 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -169,8 +172,9 @@ public class RepairService {
     /** Returns true when every damaged manifest of the page was repaired (or none was damaged). */
     private boolean repairPage(List<VersionedManifest> page, boolean verify) {
         NodeLiveness.Snapshot nodes = liveness.snapshot();
-        BlobVerdicts verdicts = checker.check(page.stream().flatMap(m -> m.manifest().blobs().stream()).toList(),
-                nodes, verify);
+        Map<BlobRef, Long> expectedCrc32c = new HashMap<>();
+        page.forEach(m -> expectedCrc32c.putAll(m.manifest().blobCrc32cs()));
+        BlobVerdicts verdicts = checker.check(expectedCrc32c, nodes, verify);
         boolean allDone = true;
         for (VersionedManifest current : page) {
             Manifest manifest = current.manifest();

@@ -87,6 +87,21 @@ class ApiExceptionHandler extends JsonErrors {
                 .body(new ErrorBody("queue_full", e.getMessage()));
     }
 
+    @ExceptionHandler(OverloadedException.class)
+    ResponseEntity<ErrorBody> overloaded(OverloadedException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(new ErrorBody("overloaded", e.getMessage()));
+    }
+
+    /** The connection is closed too: what the sender still sends would only be read and thrown away. */
+    @ExceptionHandler(BodyTimeoutException.class)
+    ResponseEntity<ErrorBody> bodyTimeout(BodyTimeoutException e) {
+        return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                .header(HttpHeaders.CONNECTION, "close")
+                .body(new ErrorBody("body_timeout", e.getMessage()));
+    }
+
     @ExceptionHandler(NotAcceptingWritesException.class)
     ResponseEntity<ErrorBody> notAcceptingWrites(NotAcceptingWritesException e) {
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "not_accepting_writes", e.getMessage());

@@ -24,9 +24,8 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** The internal blob API the gateway and the healer use ({@link StorageNodeClient} is its client). */
@@ -40,11 +39,13 @@ class BlobController {
 
     private final BlobStore store;
     private final WriteAdmission admission;
+    private final BodyReader bodies;
     private final long maxBlobSize;
 
-    BlobController(BlobStore store, WriteAdmission admission, StorageNodeProperties properties) {
+    BlobController(BlobStore store, WriteAdmission admission, BodyReader bodies, StorageNodeProperties properties) {
         this.store = store;
         this.admission = admission;
+        this.bodies = bodies;
         this.maxBlobSize = properties.maxBlobSize().toBytes();
     }
 
@@ -58,7 +59,7 @@ class BlobController {
             throw new BlobTooLargeException(maxBlobSize);
         }
         admission.requireAcceptingWrites();
-        byte[] data = readBody(request);
+        byte[] data = bodies.read(request);
         return ResponseEntity.status(HttpStatus.CREATED).body(store.put(blobId, data, declared));
     }
 
@@ -114,7 +115,16 @@ class BlobController {
             throw new BadRequestException("at most " + MAX_CHECK + " ids per check, got " + request.ids().size());
         }
         List<BlobId> ids = request.ids().stream().map(BlobId::new).toList();
-        return store.check(ids, request.verifying());
+        Map<String, Long> expected = request.expected();
+        expected.forEach((id, crc) -> {
+            if (crc == null || crc < 0 || crc > 0xFFFF_FFFFL) {
+                throw new BadRequestException("crc32c of " + id + " must be an unsigned 32-bit integer, was " + crc);
+            }
+        });
+        if (!request.ids().containsAll(expected.keySet())) {
+            throw new BadRequestException("every id in crc32c must also be in ids");
+        }
+        return store.check(ids, expected, request.verifying());
     }
 
     private static OptionalLong parseCrc(String header) {
@@ -130,31 +140,6 @@ class BlobController {
         } catch (NumberFormatException e) {
             throw new BadRequestException(StorageNodeClient.CRC_HEADER + " must be an unsigned 32-bit decimal, was \""
                     + (header.length() > 40 ? header.substring(0, 40) + "..." : header) + '"');
-        }
-    }
-
-    /**
-     * Reads the body into one array of its declared length when there is one; otherwise (chunked) reads at most one
-     * byte more than allowed, so a body is bounded whatever its headers say.
-     */
-    private byte[] readBody(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
-        try (InputStream in = request.getInputStream()) {
-            if (declared >= 0) {
-                byte[] data = new byte[(int) declared];
-                int read = in.readNBytes(data, 0, data.length);
-                if (read < data.length) {
-                    throw new BadRequestException("body ended after " + read + " of " + declared + " declared bytes");
-                }
-                return data;
-            }
-            byte[] data = in.readNBytes((int) maxBlobSize + 1);
-            if (data.length > maxBlobSize) {
-                throw new BlobTooLargeException(maxBlobSize);
-            }
-            return data;
-        } catch (IOException e) {
-            throw new BadRequestException("could not read the request body: " + e.getMessage());
         }
     }
 }

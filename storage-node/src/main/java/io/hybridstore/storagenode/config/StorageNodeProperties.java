@@ -29,6 +29,10 @@ import java.time.Duration;
  * @param maxBatch      most writes made durable by one fdatasync
  * @param maxBlobSize   largest accepted blob; larger puts get 413
  * @param segmentSize   size at which a segment file is sealed and a new one started
+ * @param bodyBytesInFlight request-body bytes held in memory by all puts still being received; beyond it a put
+ *                      waits up to {@code bodyWait} for room, then gets 503 {@code overloaded}
+ * @param bodyWait      how long a put waits for room in {@code bodyBytesInFlight}
+ * @param bodyTimeout   longest a put may take to send its whole body; a slower sender gets 408 and is cut off
  * @param registration  etcd registration of this node
  */
 @Validated
@@ -44,10 +48,15 @@ public record StorageNodeProperties(
         @Min(1) @Max(4096) @DefaultValue("64") int maxBatch,
         @NotNull @DefaultValue("64MB") DataSize maxBlobSize,
         @NotNull @DefaultValue("128MB") DataSize segmentSize,
+        @NotNull @DefaultValue("64MB") DataSize bodyBytesInFlight,
+        @NotNull @DefaultValue("1s") Duration bodyWait,
+        @NotNull @DefaultValue("30s") Duration bodyTimeout,
         @Valid @NotNull @DefaultValue Registration registration) {
 
     /** Blobs are held in one array in memory; 1 GiB keeps that far from the JVM's array limit. */
     private static final DataSize LARGEST_BLOB = DataSize.ofGigabytes(1);
+    /** Counted in KiB by an int semaphore. */
+    private static final long MAX_BODY_BYTES_IN_FLIGHT = (long) Integer.MAX_VALUE * 1024;
 
     public StorageNodeProperties {
         if (nodeId != null && !BlobId.isValid(nodeId)) {
@@ -60,6 +69,16 @@ public record StorageNodeProperties(
         if (maxBlobSize != null && queueMaxBytes != null && queueMaxBytes.compareTo(maxBlobSize) < 0) {
             throw new IllegalArgumentException("queue-max-bytes (" + queueMaxBytes + ") must be at least max-blob-size ("
                     + maxBlobSize + ")");
+        }
+        if (maxBlobSize != null && bodyBytesInFlight != null && bodyBytesInFlight.compareTo(maxBlobSize) < 0) {
+            throw new IllegalArgumentException("body-bytes-in-flight (" + bodyBytesInFlight + ") must be at least"
+                    + " max-blob-size (" + maxBlobSize + ")");
+        }
+        if (bodyBytesInFlight != null && bodyBytesInFlight.toBytes() > MAX_BODY_BYTES_IN_FLIGHT) {
+            throw new IllegalArgumentException("body-bytes-in-flight must be at most 2TB, was " + bodyBytesInFlight);
+        }
+        if (bodyTimeout != null && !bodyTimeout.isPositive()) {
+            throw new IllegalArgumentException("body-timeout must be positive, was " + bodyTimeout);
         }
         if (segmentSize != null && segmentSize.toBytes() < 1) {
             throw new IllegalArgumentException("segment-size must be positive, was " + segmentSize);

@@ -50,20 +50,26 @@ public final class BlobStore implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService compactions;
 
-    private BlobStore(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
+    private BlobStore(StoreConfig config, Clock clock, MeterRegistry registry, FileIo io) throws IOException {
         this.config = config;
         this.clock = clock;
         this.metrics = new StoreMetrics(registry);
         this.health = new DiskHealth(metrics);
         this.index = new BlobIndex();
-        this.files = SegmentFiles.open(config.dataDir(), metrics);
-        long maxSeq = Recovery.recover(files, index);
-        this.queue = new WriteQueue(config.queueCapacity(), config.queueMaxBytes(), maxSeq + 1);
-        this.compactor = new Compactor(files, index, health, metrics);
-        for (int i = 0; i < config.ioWorkers(); i++) {
-            IoWorker worker = new IoWorker(queue, files, index, health, metrics, config);
-            workers.add(Thread.ofPlatform().name("blob-writer-" + i).unstarted(worker));
+        this.files = SegmentFiles.open(config.dataDir(), metrics, io);
+        try {
+            long maxSeq = Recovery.recover(files, index, metrics);
+            this.queue = new WriteQueue(config.queueCapacity(), config.queueMaxBytes(), maxSeq + 1);
+            for (int i = 0; i < config.ioWorkers(); i++) {
+                IoWorker worker = new IoWorker(queue, files, index, health, metrics, config);
+                workers.add(Thread.ofPlatform().name("blob-writer-" + i).unstarted(worker));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Releases the directory lock, so a later attempt in this process can open it.
+            files.close();
+            throw e;
         }
+        this.compactor = new Compactor(files, index, health, metrics);
         this.compactions = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("segment-compactor").daemon().factory());
         Gauge.builder("hybridstore.storage.queue.depth", queue, WriteQueue::depth)
@@ -74,14 +80,18 @@ public final class BlobStore implements AutoCloseable {
 
     /** Opens (recovering) the data directory and starts the I/O workers and the compactor. */
     public static BlobStore open(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
-        BlobStore store = create(config, clock, registry);
+        return open(config, clock, registry, FileIo.REAL);
+    }
+
+    static BlobStore open(StoreConfig config, Clock clock, MeterRegistry registry, FileIo io) throws IOException {
+        BlobStore store = new BlobStore(config, clock, registry, io);
         store.start();
         return store;
     }
 
     /** Opens the store without starting its workers: writes queue up until {@link #start()}. */
     static BlobStore create(StoreConfig config, Clock clock, MeterRegistry registry) throws IOException {
-        return new BlobStore(config, clock, registry);
+        return new BlobStore(config, clock, registry, FileIo.REAL);
     }
 
     void start() {
@@ -134,10 +144,12 @@ public final class BlobStore implements AutoCloseable {
     }
 
     CompletableFuture<Void> submitDelete(String id) {
+        // First: after a failed write the index may no longer show a version that is still on disk, so "absent"
+        // is only to be trusted on a healthy disk.
+        requireHealthyDisk();
         if (index.get(id) == null) {
             return CompletableFuture.completedFuture(null);
         }
-        requireHealthyDisk();
         CompletableFuture<Void> durable = new CompletableFuture<>();
         WriteOp op = queue.offer(0, seq -> index.remove(id) == null ? null
                 : new WriteOp.Delete(id, seq, clock.millis(), durable));
@@ -168,24 +180,38 @@ public final class BlobStore implements AutoCloseable {
 
     /**
      * Each blob's state. With {@code verify} every blob is read and checked against its CRC32C (a scrub); without,
-     * only the index is consulted (is it here at all), which costs no disk read.
+     * only the index is consulted (is it here at all), which costs no disk read. A blob whose CRC32C differs from
+     * its entry in {@code expectedCrc32c} (what its manifest recorded) is corrupt either way: other bytes stored
+     * under its id verify against their own CRC32C but are not the blob.
      */
-    public BlobCheck check(List<BlobId> ids, boolean verify) {
+    public BlobCheck check(List<BlobId> ids, Map<String, Long> expectedCrc32c, boolean verify) {
         List<String> intact = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> corrupt = new ArrayList<>();
         for (BlobId id : ids) {
-            if (!verify) {
-                (index.get(id.value()) == null ? missing : intact).add(id.value());
-                continue;
+            ReadResult result = verify ? read(id.value()) : present(id.value());
+            Long expected = expectedCrc32c.get(id.value());
+            if (result instanceof ReadResult.Intact found && expected != null && found.crc32c() != expected) {
+                log.warn("Blob {} is stored with CRC32C {}, its manifest says {}; reporting it corrupt", id.value(),
+                        found.crc32c(), expected);
+                result = new ReadResult.Corrupt();
             }
-            switch (read(id.value())) {
+            switch (result) {
                 case ReadResult.Intact ignored -> intact.add(id.value());
                 case ReadResult.Missing ignored -> missing.add(id.value());
                 case ReadResult.Corrupt ignored -> corrupt.add(id.value());
             }
         }
         return new BlobCheck(intact, missing, corrupt);
+    }
+
+    /** Presence per the index only; the data is not read, so {@link ReadResult.Intact#data} is null. */
+    private ReadResult present(String id) {
+        IndexEntry entry = index.get(id);
+        if (entry == null || entry instanceof IndexEntry.Stored s && s.segment().retired()) {
+            return new ReadResult.Missing();
+        }
+        return new ReadResult.Intact(null, entry.crc32c());
     }
 
     public StoreStats stats() {
@@ -198,13 +224,18 @@ public final class BlobStore implements AutoCloseable {
         return health.healthy();
     }
 
-    /** Runs one compaction pass now; returns the number of segments compacted. */
-    int compactNow() {
+    /** Runs one compaction pass now over the segments that are mostly garbage; returns what it did. */
+    List<CompactionResult> compactNow() {
         return compactor.compactOnce();
     }
 
+    /** Compacts every sealed segment now, however little garbage it holds; returns what it did per segment. */
+    public List<CompactionResult> compactAll() {
+        return compactor.compactAll();
+    }
+
     private sealed interface ReadResult {
-        record Intact(byte[] data) implements ReadResult {
+        record Intact(byte[] data, long crc32c) implements ReadResult {
         }
 
         record Missing() implements ReadResult {
@@ -222,7 +253,7 @@ public final class BlobStore implements AutoCloseable {
                     return new ReadResult.Missing();
                 }
                 case IndexEntry.Pending pending -> {
-                    return new ReadResult.Intact(pending.data());
+                    return new ReadResult.Intact(pending.data(), pending.crc32c());
                 }
                 case IndexEntry.Stored stored -> {
                     byte[] data;
@@ -232,7 +263,14 @@ public final class BlobStore implements AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw new DiskFailureException("interrupted while reading blob " + id, e);
                     } catch (ClosedChannelException e) {
-                        continue; // compaction moved it; the index has its new place
+                        if (index.get(id) != stored) {
+                            continue; // compaction moved it; the index has its new place
+                        }
+                        // Points into a deleted segment: the data is gone, so it is missing, and the healer's
+                        // presence checks must see that too.
+                        index.remove(id, stored);
+                        log.warn("Blob {} pointed into retired segment {}; dropped from the index", id, stored.segment());
+                        return new ReadResult.Missing();
                     } catch (IOException e) {
                         health.failed("read of blob " + id + " from " + stored.segment(), e);
                         throw new DiskFailureException("reading blob " + id + " failed", e);
@@ -243,7 +281,7 @@ public final class BlobStore implements AutoCloseable {
                                 id, stored.segment(), stored.dataOffset(), stored.crc32c());
                         return new ReadResult.Corrupt();
                     }
-                    return new ReadResult.Intact(data);
+                    return new ReadResult.Intact(data, stored.crc32c());
                 }
             }
         }

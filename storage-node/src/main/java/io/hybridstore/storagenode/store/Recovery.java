@@ -5,14 +5,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Rebuilds the index from the segments at start-up. Per blob id the record with the highest sequence number wins,
- * whatever segment it is in; a winning tombstone means the blob is gone. Scanning a segment stops at the first
- * record that is not whole and valid (a torn append from a crash, or damage): what follows was never acknowledged
- * (torn tail) or cannot be trusted. Data CRCs are not checked here but on every read.
+ * whatever segment it is in; a winning tombstone means the blob is gone. Where a record is not whole and valid (a
+ * torn append from a crash, or damage) the scan resyncs to the next valid record ({@link RecordScanner}) and logs
+ * and counts what it skipped: a torn tail was never acknowledged, and a blob whose header was damaged is then
+ * missing here, which the healer's checks see and repair. Data CRCs are not checked here but on every read.
  */
 final class Recovery {
 
@@ -25,28 +26,26 @@ final class Recovery {
     }
 
     /** Fills {@code index} and returns the highest sequence number found (0 for an empty directory). */
-    static long recover(SegmentFiles files, BlobIndex index) throws IOException {
+    static long recover(SegmentFiles files, BlobIndex index, StoreMetrics metrics) throws IOException {
         Map<String, Latest> latest = new HashMap<>();
-        long maxSeq = 0;
-        long records = 0;
+        long[] maxSeq = {0};
+        long[] records = {0};
         for (Segment segment : files.all()) {
-            long offset = 0;
-            long size = segment.size();
-            Optional<RecordFormat.Header> next;
-            while ((next = RecordFormat.read(segment.readChannel(), offset, size)).isPresent()) {
-                RecordFormat.Header header = next.get();
+            List<RecordScanner.Skipped> skipped = RecordScanner.scan(segment.readChannel(), segment.size(), header -> {
                 segment.sawSeq(header.seq());
-                maxSeq = Math.max(maxSeq, header.seq());
-                records++;
+                segment.holds(header.type(), header.id(), header.seq(), header.recordLength());
+                maxSeq[0] = Math.max(maxSeq[0], header.seq());
+                records[0]++;
                 Latest current = latest.get(header.id());
                 if (current == null || current.header().seq() < header.seq()) {
                     latest.put(header.id(), new Latest(segment, header));
                 }
-                offset += header.recordLength();
-            }
-            if (offset < size) {
-                log.warn("Ignoring {} bytes at offset {} of {}: not a whole valid record (torn write from a crash,"
-                        + " or damage)", size - offset, offset, segment);
+            });
+            for (RecordScanner.Skipped s : skipped) {
+                metrics.recoverySkipped(s.length());
+                log.warn("Skipped {} bytes at offset {} of {}: not a whole valid record (a torn write from a crash at"
+                        + " the end of a segment, otherwise damage; the blobs there read as missing until repaired)",
+                        s.length(), s.offset(), segment);
             }
         }
         for (Map.Entry<String, Latest> entry : latest.entrySet()) {
@@ -57,7 +56,7 @@ final class Recovery {
             }
         }
         log.info("Recovered {} blobs ({} bytes) from {} records in {} segments", index.count(), index.bytes(),
-                records, files.all().size());
-        return maxSeq;
+                records[0], files.all().size());
+        return maxSeq[0];
     }
 }

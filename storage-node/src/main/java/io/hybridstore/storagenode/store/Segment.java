@@ -7,6 +7,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,16 +24,22 @@ final class Segment {
     private final AtomicLong size;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong minSeq = new AtomicLong(Long.MAX_VALUE);
+    private final Set<String> putIds = ConcurrentHashMap.newKeySet();
+    private final Map<String, Marker> markers = new ConcurrentHashMap<>();
+    private volatile long stuckAtLiveBytes = -1;
     private volatile FileChannel reader;
     private volatile boolean retired;
     private volatile boolean sealed;
 
-    Segment(long id, Path path, long size, boolean sealed) throws IOException {
+    private final FileIo io;
+
+    Segment(long id, Path path, long size, boolean sealed, FileIo io) throws IOException {
+        this.io = io;
         this.id = id;
         this.path = path;
         this.size = new AtomicLong(size);
         this.sealed = sealed;
-        this.reader = FileChannel.open(path, StandardOpenOption.READ);
+        this.reader = io.open(path, StandardOpenOption.READ);
     }
 
     long id() {
@@ -74,6 +83,43 @@ final class Segment {
         minSeq.accumulateAndGet(seq, Math::min);
     }
 
+    /** A delete marker in this segment: its sequence number and the bytes its record takes. */
+    record Marker(long seq, long recordLength) {
+    }
+
+    /** Notes a record of this segment; called before the record is written, so the notes never lag the file. */
+    void holds(byte type, String id, long seq, long recordLength) {
+        if (type == RecordFormat.PUT) {
+            putIds.add(id);
+        } else {
+            markers.merge(id, new Marker(seq, recordLength), (a, b) -> a.seq() >= b.seq() ? a : b);
+        }
+    }
+
+    boolean holdsPutOf(String id) {
+        return putIds.contains(id);
+    }
+
+    Map<String, Marker> markers() {
+        return markers;
+    }
+
+    /**
+     * Compaction could not move every live blob out (a record whose header is damaged cannot be found by a scan),
+     * so the segment stays; it is not tried again until one of those blobs is rewritten or deleted.
+     */
+    void stuckAt(long liveBytes) {
+        stuckAtLiveBytes = liveBytes;
+    }
+
+    boolean stuck() {
+        return stuckAtLiveBytes == liveBytes();
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
     /**
      * Reads {@code length} bytes at {@code offset}.
      *
@@ -103,7 +149,7 @@ final class Segment {
 
     private synchronized void reopen(FileChannel closed) throws IOException {
         if (!retired && reader == closed && !closed.isOpen()) {
-            reader = FileChannel.open(path, StandardOpenOption.READ);
+            reader = io.open(path, StandardOpenOption.READ);
         }
     }
 

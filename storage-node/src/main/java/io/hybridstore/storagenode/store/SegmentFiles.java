@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,8 +35,10 @@ final class SegmentFiles implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private final StoreMetrics metrics;
+    private final FileIo io;
 
-    private SegmentFiles(Path dir, FileChannel lockChannel, FileLock lock, StoreMetrics metrics) {
+    private SegmentFiles(Path dir, FileChannel lockChannel, FileLock lock, StoreMetrics metrics, FileIo io) {
+        this.io = io;
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -50,10 +50,10 @@ final class SegmentFiles implements AutoCloseable {
      * deletes temp files a crash left behind (compaction output that was never renamed, so never referenced) and
      * opens the existing segments.
      */
-    static SegmentFiles open(Path dataDir, StoreMetrics metrics) throws IOException {
+    static SegmentFiles open(Path dataDir, StoreMetrics metrics, FileIo io) throws IOException {
         Path dir = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel = io.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = lockChannel.tryLock();
@@ -64,26 +64,30 @@ final class SegmentFiles implements AutoCloseable {
             lockChannel.close();
             throw new IOException("data directory " + dir + " is in use by another storage node");
         }
-        SegmentFiles files = new SegmentFiles(dir, lockChannel, lock, metrics);
-        files.load();
+        SegmentFiles files = new SegmentFiles(dir, lockChannel, lock, metrics, io);
+        try {
+            files.load();
+        } catch (IOException | RuntimeException e) {
+            // Or the directory stays locked for this process's next attempt.
+            files.close();
+            throw e;
+        }
         return files;
     }
 
     private void load() throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                Matcher matcher = SEGMENT.matcher(name);
-                if (name.endsWith(TEMP_SUFFIX)) {
-                    log.info("Deleting leftover temp file {} from an interrupted compaction", entry);
-                    Files.delete(entry);
-                } else if (matcher.matches() && Files.size(entry) == 0) {
-                    Files.delete(entry);
-                } else if (matcher.matches()) {
-                    long id = Long.parseLong(matcher.group(1));
-                    segments.put(id, new Segment(id, entry, Files.size(entry), true));
-                    nextId.accumulateAndGet(id + 1, Math::max);
-                }
+        for (Path entry : io.list(dir)) {
+            String name = entry.getFileName().toString();
+            Matcher matcher = SEGMENT.matcher(name);
+            if (name.endsWith(TEMP_SUFFIX)) {
+                log.info("Deleting leftover temp file {} from an interrupted compaction", entry);
+                io.delete(entry);
+            } else if (matcher.matches() && io.size(entry) == 0) {
+                io.delete(entry);
+            } else if (matcher.matches()) {
+                long id = Long.parseLong(matcher.group(1));
+                segments.put(id, new Segment(id, entry, io.size(entry), true, io));
+                nextId.accumulateAndGet(id + 1, Math::max);
             }
         }
         syncDirectory();
@@ -108,9 +112,9 @@ final class SegmentFiles implements AutoCloseable {
     ActiveSegment create() throws IOException {
         long id = nextId.getAndIncrement();
         Path path = resolve(name(id));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         syncDirectory();
-        Segment segment = new Segment(id, path, 0, false);
+        Segment segment = new Segment(id, path, 0, false, io);
         segments.put(id, segment);
         return new ActiveSegment(segment, channel);
     }
@@ -119,8 +123,13 @@ final class SegmentFiles implements AutoCloseable {
     TempSegment createTemp() throws IOException {
         long id = nextId.getAndIncrement();
         Path temp = resolve(name(id) + TEMP_SUFFIX);
-        Files.deleteIfExists(temp);
+        io.delete(temp);
         return new TempSegment(id, temp);
+    }
+
+    /** Opens a new temp file for writing compaction output. */
+    FileChannel openTemp(TempSegment temp) throws IOException {
+        return io.open(temp.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     /**
@@ -129,25 +138,28 @@ final class SegmentFiles implements AutoCloseable {
      */
     Segment publish(TempSegment temp) throws IOException {
         Path path = resolve(name(temp.id()));
-        Files.move(temp.path(), path, StandardCopyOption.ATOMIC_MOVE);
+        io.move(temp.path(), path);
         syncDirectory();
-        Segment segment = new Segment(temp.id(), path, Files.size(path), true);
+        Segment segment = new Segment(temp.id(), path, io.size(path), true, io);
         segments.put(temp.id(), segment);
         return segment;
+    }
+
+    /** Removes compaction output that turned out to hold nothing worth keeping. */
+    void deleteTemp(TempSegment temp) throws IOException {
+        io.delete(temp.path());
     }
 
     /** Removes a segment whose live records have all been copied elsewhere. */
     void delete(Segment segment) throws IOException {
         segments.remove(segment.id());
         segment.retire();
-        Files.deleteIfExists(segment.path());
+        io.delete(segment.path());
         syncDirectory();
     }
 
     void syncDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            metrics.timeFsync(() -> channel.force(true));
-        }
+        metrics.timeFsync(() -> io.syncDirectory(dir));
     }
 
     Path resolve(String name) {

@@ -23,6 +23,7 @@ final class StoreMetrics {
     private final Counter bytesCounter;
     private final Counter corruptCounter;
     private final Counter ioErrorCounter;
+    private final Counter skippedCounter;
 
     StoreMetrics(MeterRegistry registry) {
         this.fsyncTimer = Timer.builder("hybridstore.storage.fsync")
@@ -37,6 +38,9 @@ final class StoreMetrics {
                 .register(registry);
         this.ioErrorCounter = Counter.builder("hybridstore.storage.io.errors")
                 .description("I/O failures of the data directory").register(registry);
+        this.skippedCounter = Counter.builder("hybridstore.storage.recovery.skipped")
+                .description("segment bytes recovery and compaction could not read as valid records")
+                .baseUnit("bytes").register(registry);
     }
 
     void timeFsync(IoAction action) throws IOException {
@@ -57,6 +61,10 @@ final class StoreMetrics {
     void corruptRead() {
         corruptReads.increment();
         corruptCounter.increment();
+    }
+
+    void recoverySkipped(long bytes) {
+        skippedCounter.increment(bytes);
     }
 
     void ioError() {

@@ -33,7 +33,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -155,7 +157,7 @@ class BlobApiTest {
 
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(errorOf(response).get("error").asString()).isEqualTo(error);
-        assertThat(client.check(node, List.of(new BlobId("crc-test")), false).missing()).containsExactly("crc-test");
+        assertThat(client.check(node, Map.of(new BlobId("crc-test"), 0L), false).missing()).containsExactly("crc-test");
     }
 
     @Test
@@ -252,7 +254,10 @@ class BlobApiTest {
 
         flipFirstByteOf(data);
 
-        List<BlobId> ids = List.of(new BlobId("sound"), new BlobId("nowhere"), new BlobId("rot"));
+        Map<BlobId, Long> ids = new LinkedHashMap<>();
+        ids.put(new BlobId("sound"), Checksums.crc32c(bytes("sound")));
+        ids.put(new BlobId("nowhere"), 1L);
+        ids.put(new BlobId("rot"), Checksums.crc32c(data));
         assertThat(client.check(node, ids, false)).isEqualTo(new BlobCheck(List.of("sound", "rot"), List.of("nowhere"), List.of()));
         assertThat(client.info(node).corruptReads()).as("a presence check reads nothing").isEqualTo(corruptBefore);
         BlobCheck check = client.check(node, ids, true);
@@ -268,6 +273,10 @@ class BlobApiTest {
             "{\"ids\": [\"../x\"]}",
             "{\"ids\": 5}",
             "not json",
+            "{\"ids\": [\"a\"], \"crc32c\": {\"a\": -1}}",
+            "{\"ids\": [\"a\"], \"crc32c\": {\"a\": 4294967296}}",
+            "{\"ids\": [\"a\"], \"crc32c\": {\"b\": 1}}",
+            "{\"ids\": [\"a\"], \"crc32c\": {\"../b\": 1}}",
             "{}"})
     void badCheckBodiesAre400(String body) throws Exception {
         HttpResponse<String> response = send("POST", "/blobs/check", bytes(body), "Content-Type", "application/json");

@@ -29,9 +29,17 @@ public final class ChildNode implements AutoCloseable {
      */
     public static ChildNode start(String nodeId, int port, Path dataDir, Path log, int fileSizeLimitKib)
             throws IOException, InterruptedException {
+        return start(nodeId, port, dataDir, log, fileSizeLimitKib, List.of(), List.of());
+    }
+
+    /** As above, with extra JVM options and extra "key=value" settings. */
+    public static ChildNode start(String nodeId, int port, Path dataDir, Path log, int fileSizeLimitKib,
+                                  List<String> jvmOptions, List<String> properties)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 StorageNodeApplication.class.getName(),
                 "--server.port=" + port,
                 "--spring.main.banner-mode=off",
@@ -39,9 +47,11 @@ public final class ChildNode implements AutoCloseable {
                 "--hybridstore.storage-node.data-dir=" + dataDir,
                 "--hybridstore.storage-node.durability=sync",
                 "--hybridstore.storage-node.registration.enabled=false"));
+        properties.forEach(p -> command.add("--" + p));
         if (fileSizeLimitKib > 0) {
             String quoted = String.join(" ", command.stream().map(arg -> "'" + arg + "'").toList());
-            command = List.of("/bin/sh", "-c", "ulimit -f " + fileSizeLimitKib * 2 + " && exec " + quoted);
+            command.clear();
+            command.addAll(List.of("/bin/sh", "-c", "ulimit -f " + fileSizeLimitKib * 2 + " && exec " + quoted));
         }
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -56,6 +66,10 @@ public final class ChildNode implements AutoCloseable {
             return client.isHealthy(child.node);
         });
         return child;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public NodeInfo node() {
