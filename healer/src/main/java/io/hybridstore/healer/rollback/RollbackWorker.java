@@ -48,7 +48,7 @@ import java.util.stream.Collectors;
  * are idempotent and a second closing record is ignored).
  */
 @Component
-public class RollbackWorker extends BackgroundLoop {
+public class RollbackWorker extends BackgroundLoop implements IntentLog {
 
     private static final Logger log = LoggerFactory.getLogger(RollbackWorker.class);
     private static final Duration IDLE = Duration.ofMillis(200);
@@ -81,6 +81,7 @@ public class RollbackWorker extends BackgroundLoop {
     }
 
     /** The open intents as of the last time this leader had read the whole log, if it has. */
+    @Override
     public Optional<OpenIntents> openIntents() {
         return Optional.ofNullable(snapshot);
     }

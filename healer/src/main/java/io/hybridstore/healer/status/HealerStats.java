@@ -39,6 +39,7 @@ public class HealerStats {
     private final AtomicReference<PassRecord> lastPass = new AtomicReference<>();
     private final AtomicReference<PassRecord> currentPass = new AtomicReference<>();
     private final AtomicLong scrubsCompleted = new AtomicLong();
+    private final AtomicLong gcCandidates = new AtomicLong();
     private final AtomicReference<ScrubRecord> lastScrub = new AtomicReference<>();
     private final AtomicReference<ScrubRecord> currentScrub = new AtomicReference<>();
 
@@ -65,6 +66,8 @@ public class HealerStats {
                 .description("Full repair + garbage collection passes finished").register(meters);
         Gauge.builder("hybridstore.healer.scrubs.completed", scrubsCompleted, AtomicLong::get)
                 .description("Scrub cycles finished").register(meters);
+        Gauge.builder("hybridstore.healer.gc.candidates", gcCandidates, AtomicLong::get)
+                .description("Blobs seen unreferenced, collected once seen so for the grace period").register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String name, String description) {
@@ -181,6 +184,10 @@ public class HealerStats {
         intentsSettled.increment();
     }
 
+    public void gcCandidates(int blobs) {
+        gcCandidates.set(blobs);
+    }
+
     public void logRecordSkipped() {
         logRecordsSkipped.increment();
     }
@@ -204,6 +211,7 @@ public class HealerStats {
                 (long) checkRequests.count(), (long) hintsProcessed.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
                 (long) blobsCollected.count(), (long) bytesCollected.count(), scrubsCompleted.get(), lastScrub.get(),
                 currentScrub.get(), (long) objectsVerified.count(), (long) bytesVerified.count(),
-                (long) logRecordsSkipped.count(), (long) manifestsUnreadable.count(), (long) loopErrors.count());
+                (long) logRecordsSkipped.count(), (long) manifestsUnreadable.count(), (long) loopErrors.count(),
+                gcCandidates.get());
     }
 }

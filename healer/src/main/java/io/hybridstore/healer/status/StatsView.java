@@ -26,5 +26,6 @@ public record StatsView(
         @JsonProperty("bytes_verified") long bytesVerified,
         @JsonProperty("log_records_skipped") long logRecordsSkipped,
         @JsonProperty("manifests_unreadable") long manifestsUnreadable,
-        @JsonProperty("loop_errors") long loopErrors) {
+        @JsonProperty("loop_errors") long loopErrors,
+        @JsonProperty("gc_candidates") long gcCandidates) {
 }

@@ -9,11 +9,14 @@ import io.hybridstore.common.node.StorageNodeClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * A storage node's blob API ({@code PUT/GET/DELETE /blobs/<id>}) in memory, for tests that need the healer's real
@@ -24,6 +27,7 @@ public final class FakeStorageNode implements AutoCloseable {
     private final String id;
     private final HttpServer server;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+    private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
     private volatile CountDownLatch putGate = new CountDownLatch(0);
     private final CountDownLatch putArrived = new CountDownLatch(1);
 
@@ -36,6 +40,7 @@ public final class FakeStorageNode implements AutoCloseable {
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/blobs/", this::handle);
+        server.createContext("/blobs", this::list);
         server.start();
     }
 
@@ -44,7 +49,13 @@ public final class FakeStorageNode implements AutoCloseable {
     }
 
     public void store(String blob, byte[] data) {
+        store(blob, data, System.currentTimeMillis());
+    }
+
+    /** Stores a blob as if this node's clock read {@code createdAtMillis} when it was written. */
+    public void store(String blob, byte[] data, long createdAtMillis) {
         blobs.put(blob, data);
+        createdAt.put(blob, createdAtMillis);
     }
 
     public Set<String> blobIds() {
@@ -95,10 +106,25 @@ public final class FakeStorageNode implements AutoCloseable {
                 }
                 case "DELETE" -> {
                     blobs.remove(blob);
+                    createdAt.remove(blob);
                     exchange.sendResponseHeaders(204, -1);
                 }
                 default -> exchange.sendResponseHeaders(405, -1);
             }
+        }
+    }
+
+    /** Every blob in one page; enough for the handful a test holds. */
+    private void list(HttpExchange exchange) throws IOException {
+        String entries = new TreeMap<>(blobs).entrySet().stream()
+                .map(e -> "{\"id\":\"" + e.getKey() + "\",\"length\":" + e.getValue().length + ",\"crc32c\":"
+                        + Checksums.crc32c(e.getValue()) + ",\"createdAt\":" + createdAt.getOrDefault(e.getKey(), 0L) + "}")
+                .collect(Collectors.joining(","));
+        byte[] body = ("{\"blobs\":[" + entries + "],\"next\":null}").getBytes(StandardCharsets.UTF_8);
+        try (exchange) {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
         }
     }
 
