@@ -3,6 +3,7 @@ package io.hybridstore.healer.gc;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.node.BlobPage;
 import io.hybridstore.common.node.BlobStat;
@@ -106,7 +107,10 @@ public class GarbageCollector {
         return Optional.empty();
     }
 
-    /** Every (node, blob) any manifest names, or null when leadership ended during the scan. */
+    /**
+     * Every (node, blob) any manifest names, or null when leadership ended during the scan or a manifest cannot be
+     * read: then what it references is unknown, and collecting could delete a committed object's blobs.
+     */
     private Set<BlobRef> referencedBlobs() {
         Set<BlobRef> referenced = new HashSet<>();
         String after = null;
@@ -114,7 +118,16 @@ public class GarbageCollector {
             if (!gate.isLeader()) {
                 return null;
             }
-            List<VersionedManifest> page = manifests.scan(after, MANIFEST_PAGE);
+            List<VersionedManifest> page;
+            try {
+                page = manifests.scan(after, MANIFEST_PAGE);
+            } catch (MetadataUnavailableException e) {
+                throw e;
+            } catch (RuntimeException unreadable) {
+                log.warn("Garbage collection skipped: a manifest cannot be read: {}", unreadable.getMessage());
+                stats.manifestUnreadable();
+                return null;
+            }
             page.forEach(m -> referenced.addAll(m.manifest().blobs()));
             if (page.size() < MANIFEST_PAGE) {
                 return referenced;
