@@ -97,10 +97,31 @@ class GarbageCollectorTest {
         assertThat(node.has("v2-orphan.data.0")).isFalse();
     }
 
+    @Test
+    void nothingIsCollectedWhileAManifestCannotBeRead() throws Exception {
+        EtcdKeys damaged = new EtcdKeys("/gc-damaged/");
+        client.getKVClient().put(damaged.object("x"), ByteSequence.from("{not json", StandardCharsets.UTF_8)).get();
+        node.store("v3-orphan.data.0", DATA, 1);
+        HealerStats stats = new HealerStats(new SimpleMeterRegistry(), clock);
+        GarbageCollector gc = collector(new ManifestStore(client.getKVClient(), damaged, Duration.ofSeconds(5)), stats);
+
+        assertThat(gc.collect()).isFalse();
+        clock.advance(GRACE.plus(GRACE));
+        assertThat(gc.collect()).isFalse();
+
+        assertThat(node.has("v3-orphan.data.0")).as("what the unreadable manifest references is unknown").isTrue();
+        assertThat(stats.view().manifestsUnreadable()).isEqualTo(2);
+        node.delete("v3-orphan.data.0");
+    }
+
     private GarbageCollector collector() {
-        return new GarbageCollector(store, directory, new StorageNodeClient(Duration.ofSeconds(1),
+        return collector(store, new HealerStats(new SimpleMeterRegistry(), clock));
+    }
+
+    private GarbageCollector collector(ManifestStore manifests, HealerStats stats) {
+        return new GarbageCollector(manifests, directory, new StorageNodeClient(Duration.ofSeconds(1),
                 Duration.ofSeconds(5)), () -> Optional.of(new OpenIntents(clock.instant().plusMillis(1), Set.of())),
-                () -> true, new HealerStats(new SimpleMeterRegistry(), clock),
+                () -> true, stats,
                 new GcProperties(true, GRACE, 100, Duration.ofHours(24)), clock);
     }
 

@@ -58,6 +58,11 @@ public final class FakeStorageNode implements AutoCloseable {
         createdAt.put(blob, createdAtMillis);
     }
 
+    public void delete(String blob) {
+        blobs.remove(blob);
+        createdAt.remove(blob);
+    }
+
     public Set<String> blobIds() {
         return Set.copyOf(blobs.keySet());
     }
