@@ -29,14 +29,15 @@ public abstract class JsonErrors {
      * Spring MVC's own refusals carry their status (404 no route, 405, 415, a missing parameter...) and keep it;
      * a parameter of the wrong type or an unreadable body is the client's mistake, so 400. Anything else is a bug:
      * 500 {@code internal_error}, logged with its stack trace, which the client is never sent. A client that went
-     * away mid-answer (a reader hanging up on a large value) is no error of ours and there is nobody left to answer:
-     * a debug line, no stack trace, no body.
+     * away mid-answer, or an answer the service cut off on purpose (a streamed read that failed after its first
+     * bytes), is no error to report and has nobody left to answer: rethrown untouched, so Tomcat closes the
+     * connection and the client sees a short body rather than an error appended to a committed one.
      */
     @ExceptionHandler
-    public ResponseEntity<ErrorBody> unmapped(Exception e) {
+    public ResponseEntity<ErrorBody> unmapped(Exception e) throws Exception {
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
-            log.debug("Client went away mid-answer: {}", e.toString());
-            return null;
+            log.debug("Answer cut off: {}", e.toString());
+            throw e;
         }
         if (e instanceof ErrorResponse refusal) {
             HttpStatusCode status = refusal.getStatusCode();

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract every service gets from this module, on a real embedded Tomcat with a stand-in service. */
 @SpringBootTest(classes = WebContractTest.Service.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -162,10 +163,10 @@ class WebContractTest {
         logged.start();
         logger.addAppender(logged);
         try {
-            ResponseEntity<ErrorBody> answer = new ServiceErrors().unmapped(
-                    new AsyncRequestNotUsableException("ServletOutputStream failed to write: Broken pipe"));
+            AsyncRequestNotUsableException hangUp =
+                    new AsyncRequestNotUsableException("ServletOutputStream failed to write: Broken pipe");
 
-            assertThat(answer).isNull();
+            assertThatThrownBy(() -> new ServiceErrors().unmapped(hangUp)).isSameAs(hangUp);
             assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
         } finally {
             logger.detachAppender(logged);

@@ -3,6 +3,7 @@ package io.hybridstore.healer.gc;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.node.BlobPage;
 import io.hybridstore.common.node.BlobStat;
@@ -12,7 +13,7 @@ import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.rollback.OpenIntents;
-import io.hybridstore.healer.rollback.RollbackWorker;
+import io.hybridstore.healer.rollback.IntentLog;
 import io.hybridstore.healer.status.HealerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import java.util.Set;
 /**
  * Deletes blobs nothing references. Order matters: first an open-intent snapshot taken after the collection began,
  * then a full manifest scan, then the node listings — so a write that commits while this runs is either in the
- * snapshot or newer than the cut-off ({@link GarbageRule}).
+ * snapshot or, having begun since, seen by the next run. A blob is deleted only once it was seen unreferenced in
+ * runs the grace period apart on this healer's clock ({@link GarbageRule}).
  */
 @Component
 public class GarbageCollector {
@@ -41,14 +43,15 @@ public class GarbageCollector {
     private final ManifestStore manifests;
     private final NodeDirectory directory;
     private final StorageNodeClient client;
-    private final RollbackWorker intents;
+    private final IntentLog intents;
     private final LeaderGate gate;
     private final HealerStats stats;
     private final GcProperties properties;
     private final Clock clock;
+    private final GarbageRule rule;
 
     GarbageCollector(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client,
-                     RollbackWorker intents, LeaderGate gate, HealerStats stats, GcProperties properties, Clock clock) {
+                     IntentLog intents, LeaderGate gate, HealerStats stats, GcProperties properties, Clock clock) {
         this.manifests = manifests;
         this.directory = directory;
         this.client = client;
@@ -57,6 +60,7 @@ public class GarbageCollector {
         this.stats = stats;
         this.properties = properties;
         this.clock = clock;
+        this.rule = new GarbageRule(properties.grace());
     }
 
     /** One collection over every live node; false when it could not run (disabled, log not read, not leader). */
@@ -73,11 +77,16 @@ public class GarbageCollector {
         if (referenced == null) {
             return false;
         }
-        long cutoff = open.get().caughtUpAt().minus(properties.grace()).toEpochMilli();
-        for (NodeInfo node : directory.live()) {
-            if (!collectOn(node, referenced, open.get().blobs(), cutoff)) {
-                return false;
+        rule.beginRun();
+        try {
+            for (NodeInfo node : directory.live()) {
+                if (!collectOn(node, referenced, open.get().blobs())) {
+                    return false;
+                }
             }
+        } finally {
+            rule.endRun();
+            stats.gcCandidates(rule.watched());
         }
         int pruned = manifests.pruneFences(clock.instant().minus(properties.fenceRetention()));
         if (pruned > 0) {
@@ -98,7 +107,10 @@ public class GarbageCollector {
         return Optional.empty();
     }
 
-    /** Every (node, blob) any manifest names, or null when leadership ended during the scan. */
+    /**
+     * Every (node, blob) any manifest names, or null when leadership ended during the scan or a manifest cannot be
+     * read: then what it references is unknown, and collecting could delete a committed object's blobs.
+     */
     private Set<BlobRef> referencedBlobs() {
         Set<BlobRef> referenced = new HashSet<>();
         String after = null;
@@ -106,7 +118,16 @@ public class GarbageCollector {
             if (!gate.isLeader()) {
                 return null;
             }
-            List<VersionedManifest> page = manifests.scan(after, MANIFEST_PAGE);
+            List<VersionedManifest> page;
+            try {
+                page = manifests.scan(after, MANIFEST_PAGE);
+            } catch (MetadataUnavailableException e) {
+                throw e;
+            } catch (RuntimeException unreadable) {
+                log.warn("Garbage collection skipped: a manifest cannot be read: {}", unreadable.getMessage());
+                stats.manifestUnreadable();
+                return null;
+            }
             page.forEach(m -> referenced.addAll(m.manifest().blobs()));
             if (page.size() < MANIFEST_PAGE) {
                 return referenced;
@@ -115,13 +136,13 @@ public class GarbageCollector {
         }
     }
 
-    private boolean collectOn(NodeInfo node, Set<BlobRef> referenced, Set<BlobRef> open, long cutoff) {
+    private boolean collectOn(NodeInfo node, Set<BlobRef> referenced, Set<BlobRef> open) {
         String after = null;
         try {
             do {
                 BlobPage page = client.list(node, after, properties.pageSize());
                 for (BlobStat blob : page.blobs()) {
-                    if (GarbageRule.isGarbage(node.id(), blob, referenced, open, cutoff)) {
+                    if (rule.isGarbage(new BlobRef(node.id(), blob.id()), referenced, open, clock.instant())) {
                         if (!gate.isLeader()) {
                             return false;
                         }

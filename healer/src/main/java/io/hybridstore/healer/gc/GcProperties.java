@@ -11,9 +11,9 @@ import java.time.Duration;
 /**
  * Garbage collection of unreferenced blobs ({@code hybridstore.healer.gc.*}).
  *
- * @param enabled  false leaves unreferenced blobs alone (they still show in the status as candidates)
- * @param grace    a blob younger than this is never collected: it may belong to a write whose intent the
- *                 healer has not read yet
+ * @param enabled  false leaves unreferenced blobs alone
+ * @param grace    a blob is collected only when seen unreferenced in two runs at least this far apart, on the
+ *                 healer's own clock: it may belong to a write whose intent the healer has not read yet
  * @param pageSize blobs listed per request to a node
  * @param fenceRetention how long the rollback fence of a rolled-back version is kept; it must outlive any write
  *                 (a gateway checks the fence when it commits), so it is far longer than the zombie timeout

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Leadership is only as good as the lease's local deadline ({@link HeldLease}): a leader cut off from etcd stops
  * acting when its last confirmed renewal runs out, which is always before etcd lets another healer win.
  */
-public final class LeaderElection implements LeaderGate, AutoCloseable {
+public final class LeaderElection implements LeaderGate, Abdication, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -91,6 +91,13 @@ public final class LeaderElection implements LeaderGate, AutoCloseable {
 
     public String candidateId() {
         return candidateId;
+    }
+
+    /** Steps down and campaigns no more: another healer is elected as soon as the lease is given back. */
+    @Override
+    public void abdicate(String reason) {
+        log.error("healer {}: giving up leadership for good: {}", candidateId, reason);
+        close();
     }
 
     /** Steps down at once and gives the lease back, so a standby healer takes over without waiting for the TTL. */

@@ -2,6 +2,7 @@ package io.hybridstore.healer.leadership;
 
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.node.StorageNodeException;
+import io.hybridstore.healer.status.HealerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,15 @@ public abstract class ScheduledRuns<T> extends BackgroundLoop {
 
     private final String what;
     private final LeaderGate gate;
+    private final HealerStats stats;
     private final LinkedBlockingQueue<CompletableFuture<T>> waiting = new LinkedBlockingQueue<>();
 
-    protected ScheduledRuns(String threadName, String what, LeaderGate gate) {
-        super(threadName);
+    protected ScheduledRuns(String threadName, String what, LeaderGate gate, Abdication abdication,
+                            HealerStats stats) {
+        super(threadName, abdication);
         this.what = what;
         this.gate = gate;
+        this.stats = stats;
     }
 
     /** Completes with the report of the first run that starts after this call and finishes. */
@@ -87,6 +91,11 @@ public abstract class ScheduledRuns<T> extends BackgroundLoop {
                 return;
             } catch (MetadataUnavailableException | StorageNodeException e) {
                 log.warn("{} failed, retrying next tick: {}", what, e.getMessage());
+                waiting.addAll(asked);
+                reset();
+            } catch (RuntimeException e) {
+                log.error("{} failed unexpectedly, retrying next tick", what, e);
+                stats.loopError();
                 waiting.addAll(asked);
                 reset();
             }

@@ -1,8 +1,7 @@
 package io.hybridstore.healer.pass;
 
-import io.hybridstore.common.metadata.MetadataUnavailableException;
-import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.healer.gc.GarbageCollector;
+import io.hybridstore.healer.leadership.Abdication;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.leadership.ScheduledRuns;
 import io.hybridstore.healer.repair.RepairProperties;
@@ -35,9 +34,9 @@ public class PassScheduler extends ScheduledRuns<StatsView> {
     private final Clock clock;
     private Instant nextPass;
 
-    PassScheduler(RepairService repair, GarbageCollector gc, LeaderGate gate, HealerStats stats,
-                  RepairProperties properties, Clock clock) {
-        super("healer-passes", "Healer pass", gate);
+    PassScheduler(RepairService repair, GarbageCollector gc, LeaderGate gate, Abdication abdication,
+                  HealerStats stats, RepairProperties properties, Clock clock) {
+        super("healer-passes", "Healer pass", gate, abdication, stats);
         this.repair = repair;
         this.gc = gc;
         this.stats = stats;
@@ -85,7 +84,7 @@ public class PassScheduler extends ScheduledRuns<StatsView> {
             stats.passFinished(gcRan);
             log.info("Healer pass {} finished (garbage collection {})", number, gcRan ? "ran" : "skipped");
             return true;
-        } catch (MetadataUnavailableException | StorageNodeException e) {
+        } catch (RuntimeException e) {
             stats.passAbandoned();
             throw e;
         }

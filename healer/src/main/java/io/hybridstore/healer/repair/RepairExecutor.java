@@ -29,11 +29,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Carries out a {@link RepairPlan}: read the good copies (a replica, or k shards of a stripe), write the new blobs,
  * then put the amended manifest only if it is still the version read. A lost race deletes what was written — the
  * newer manifest will be looked at on the next pass — and a won one deletes the bad blobs it replaced.
+ *
+ * <p>One repair of a key at a time: the scan, the scrub and the hints run on different threads and may find the
+ * same damage at once; a second attempt while one is in flight is refused ({@link Outcome#BUSY}) and the key is
+ * looked at again later. A repair in another process (an old leader) is told apart by its attempt's blob ids
+ * ({@link RepairedIds}), and a loser deletes only what the manifest current after its loss does not reference.
  */
 final class RepairExecutor {
 
@@ -45,6 +52,7 @@ final class RepairExecutor {
     private final LeaderGate gate;
     private final HealerStats stats;
     private final NodeBlobs nodeBlobs;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     RepairExecutor(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
                    HealerStats stats) {
@@ -56,10 +64,23 @@ final class RepairExecutor {
         this.nodeBlobs = new NodeBlobs(directory, client);
     }
 
-    /** The outcome of one manifest's repair. */
-    enum Outcome { REPAIRED, CONFLICT, NOT_LEADER, FAILED }
+    /** The outcome of one manifest's repair; BUSY: another repair of the key was running in this healer. */
+    enum Outcome { REPAIRED, CONFLICT, NOT_LEADER, FAILED, BUSY }
 
     Outcome execute(VersionedManifest current, RepairPlan plan, BlobVerdicts verdicts) {
+        String key = current.manifest().key();
+        if (!inFlight.add(key)) {
+            log.debug("Repair of '{}' skipped: another repair of it is running", key);
+            return Outcome.BUSY;
+        }
+        try {
+            return executeAlone(current, plan, verdicts);
+        } finally {
+            inFlight.remove(key);
+        }
+    }
+
+    private Outcome executeAlone(VersionedManifest current, RepairPlan plan, BlobVerdicts verdicts) {
         Manifest manifest = current.manifest();
         List<BlobRef> written = new ArrayList<>();
         try {
@@ -78,7 +99,7 @@ final class RepairExecutor {
                 log.info("Repair of '{}' version {} dropped: the manifest changed meanwhile", manifest.key(),
                         manifest.version());
                 stats.repairConflict();
-                deleteQuietly(written);
+                deleteQuietly(unreferenced(manifest.key(), written));
                 return Outcome.CONFLICT;
             }
             stats.repaired(written.size());
@@ -192,6 +213,15 @@ final class RepairExecutor {
         plan.stripes().stream().flatMap(s -> s.shards().stream()).filter(f -> f.replaced() != null)
                 .forEach(f -> replaced.add(new BlobRef(f.replaced().node(), f.replaced().blob())));
         return replaced;
+    }
+
+    /**
+     * The blobs of a lost attempt that the manifest now committed does not name. Attempt ids are unique, so this is
+     * normally all of them; the check keeps a loser from ever deleting a blob a committed manifest lists.
+     */
+    private List<BlobRef> unreferenced(String key, List<BlobRef> written) {
+        List<BlobRef> referenced = manifests.get(key).map(v -> v.manifest().blobs()).orElse(List.of());
+        return written.stream().filter(ref -> !referenced.contains(ref)).toList();
     }
 
     /** Best effort: a blob left behind here is unreferenced, and garbage collection removes it after its grace. */

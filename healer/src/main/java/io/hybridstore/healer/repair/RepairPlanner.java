@@ -41,14 +41,16 @@ final class RepairPlanner {
         this.replicas = replicas;
     }
 
+    /** A plan is one repair attempt: every blob it names carries the same fresh attempt token. */
     RepairPlan plan(Manifest manifest, BlobVerdicts verdicts, NodeLiveness.Snapshot nodes) {
+        String attempt = RepairedIds.newAttempt();
         List<ReplicaFix> replicaFixes = manifest.replicated() == null ? List.of()
-                : planReplicated(manifest, manifest.replicated(), verdicts, nodes);
+                : planReplicated(manifest, manifest.replicated(), verdicts, nodes, attempt);
         List<StripeFix> stripeFixes = new ArrayList<>();
         ErasureCodedPart ec = manifest.erasureCoded();
         if (ec != null) {
             for (int s = 0; s < ec.stripes().size(); s++) {
-                List<ShardFix> fixes = planStripe(manifest, ec, s, verdicts, nodes);
+                List<ShardFix> fixes = planStripe(manifest, ec, s, verdicts, nodes, attempt);
                 if (!fixes.isEmpty()) {
                     stripeFixes.add(new StripeFix(s, fixes));
                 }
@@ -58,7 +60,7 @@ final class RepairPlanner {
     }
 
     private List<ReplicaFix> planReplicated(Manifest manifest, ReplicatedPart part, BlobVerdicts verdicts,
-                                            NodeLiveness.Snapshot nodes) {
+                                            NodeLiveness.Snapshot nodes, String attempt) {
         if (part.replicas().stream().noneMatch(r -> verdicts.of(r.node(), r.blob()) == Verdict.INTACT)) {
             return List.of();
         }
@@ -70,7 +72,7 @@ final class RepairPlanner {
                 continue;
             }
             target(replica.node(), placementKey, used, nodes)
-                    .ifPresent(node -> fixes.add(new ReplicaFix(replica, node, RepairedIds.next(replica.blob()))));
+                    .ifPresent(node -> fixes.add(new ReplicaFix(replica, node, RepairedIds.next(replica.blob(), attempt))));
         }
         Set<Integer> indices = new HashSet<>(part.replicas().stream().map(r -> RepairedIds.index(r.blob())).toList());
         String sibling = part.replicas().getFirst().blob();
@@ -82,13 +84,13 @@ final class RepairPlanner {
             indices.add(next);
             int index = next;
             replacement(placementKey, used, nodes)
-                    .ifPresent(node -> fixes.add(new ReplicaFix(null, node, RepairedIds.fill(sibling, index))));
+                    .ifPresent(node -> fixes.add(new ReplicaFix(null, node, RepairedIds.fill(sibling, index, attempt))));
         }
         return fixes;
     }
 
     private List<ShardFix> planStripe(Manifest manifest, ErasureCodedPart ec, int s, BlobVerdicts verdicts,
-                                      NodeLiveness.Snapshot nodes) {
+                                      NodeLiveness.Snapshot nodes, String attempt) {
         Stripe stripe = ec.stripes().get(s);
         long intact = stripe.shards().stream().filter(sh -> verdicts.of(sh.node(), sh.blob()) == Verdict.INTACT).count();
         if (intact < ec.k() || stripe.shards().isEmpty()) {
@@ -102,11 +104,11 @@ final class RepairPlanner {
             Optional<Shard> shard = stripe.shards().stream().filter(sh -> sh.index() == index).findFirst();
             if (shard.isEmpty()) {
                 replacement(placementKey, used, nodes).ifPresent(node ->
-                        fixes.add(new ShardFix(index, null, node, RepairedIds.fill(sibling, index))));
+                        fixes.add(new ShardFix(index, null, node, RepairedIds.fill(sibling, index, attempt))));
             } else if (verdicts.of(shard.get().node(), shard.get().blob()) == Verdict.BAD) {
                 Shard bad = shard.get();
                 target(bad.node(), placementKey, used, nodes).ifPresent(node ->
-                        fixes.add(new ShardFix(index, bad, node, RepairedIds.next(bad.blob()))));
+                        fixes.add(new ShardFix(index, bad, node, RepairedIds.next(bad.blob(), attempt))));
             }
         });
         return fixes;

@@ -6,6 +6,7 @@ import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
@@ -14,6 +15,8 @@ import io.hybridstore.healer.cluster.Pacer;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.scrub.ScrubProperties;
 import io.hybridstore.healer.status.HealerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -35,6 +38,7 @@ import java.util.Optional;
 @Component
 public class RepairService {
 
+    private static final Logger log = LoggerFactory.getLogger(RepairService.class);
     private static final int HINTS_PER_ROUND = 100;
 
     private final ManifestStore manifests;
@@ -49,6 +53,7 @@ public class RepairService {
     private final Sweep repairScan;
     private final Sweep scrub;
     private final ScanCursor scrubStarted;
+    private final ManifestPages pages;
     private final Clock clock;
 
     RepairService(ManifestStore manifests, NodeDirectory directory, NodeLiveness liveness, StorageNodeClient client,
@@ -69,6 +74,7 @@ public class RepairService {
         this.scrub = new Sweep(new ScanCursor(etcd.getKVClient(), keys, "scrub-cursor", etcdProperties.requestTimeout()),
                 true, objects, new Pacer(scrubProperties.bytesPerSecond().toBytes()));
         this.scrubStarted = new ScanCursor(etcd.getKVClient(), keys, "scrub-started", etcdProperties.requestTimeout());
+        this.pages = new ManifestPages(manifests, etcd.getKVClient(), keys, etcdProperties.requestTimeout(), stats);
         this.clock = clock;
     }
 
@@ -85,7 +91,18 @@ public class RepairService {
             if (!gate.isLeader()) {
                 return;
             }
-            Optional<VersionedManifest> current = manifests.get(hint.objectKey());
+            Optional<VersionedManifest> current;
+            try {
+                current = manifests.get(hint.objectKey());
+            } catch (MetadataUnavailableException e) {
+                throw e;
+            } catch (RuntimeException unreadable) {
+                log.warn("Dropping the repair hint of '{}': its manifest cannot be read: {}", hint.objectKey(),
+                        unreadable.getMessage());
+                stats.manifestUnreadable();
+                hints.done(hint);
+                continue;
+            }
             if (current.isEmpty() || repairPage(List.of(current.get()), true)) {
                 hints.done(hint);
                 stats.hintProcessed();
@@ -142,28 +159,31 @@ public class RepairService {
             if (!gate.isLeader()) {
                 return false;
             }
-            List<VersionedManifest> page = manifests.scan(after, properties.pageSize());
-            List<VersionedManifest> inRange = upTo == null ? page
-                    : page.stream().filter(m -> m.etcdKey().compareTo(upTo) <= 0).toList();
-            if (inRange.isEmpty()) {
+            ManifestPages.Page page = pages.next(after, properties.pageSize());
+            if (page.read() == 0) {
                 return true;
             }
-            sweep.objects().acquire(inRange.size());
-            long bytes = inRange.stream().mapToLong(m -> storedBytes(m.manifest())).sum();
-            if (sweep.bytes() != null) {
-                sweep.bytes().acquire(bytes);
+            boolean pastEnd = upTo != null && page.last().compareTo(upTo) > 0;
+            List<VersionedManifest> inRange = upTo == null ? page.readable()
+                    : page.readable().stream().filter(m -> m.etcdKey().compareTo(upTo) <= 0).toList();
+            if (!inRange.isEmpty()) {
+                sweep.objects().acquire(inRange.size());
+                long bytes = inRange.stream().mapToLong(m -> storedBytes(m.manifest())).sum();
+                if (sweep.bytes() != null) {
+                    sweep.bytes().acquire(bytes);
+                }
+                if (!repairPage(inRange, sweep.verify()) && !gate.isLeader()) {
+                    return false;
+                }
+                if (sweep.verify()) {
+                    stats.verified(inRange.size(), bytes);
+                } else {
+                    stats.scanned(inRange.size());
+                }
             }
-            if (!repairPage(inRange, sweep.verify()) && !gate.isLeader()) {
-                return false;
-            }
-            if (sweep.verify()) {
-                stats.verified(inRange.size(), bytes);
-            } else {
-                stats.scanned(inRange.size());
-            }
-            after = inRange.getLast().etcdKey();
+            after = pastEnd ? upTo : page.last();
             sweep.cursor().save(after);
-            if (inRange.size() < page.size() || page.size() < properties.pageSize()) {
+            if (pastEnd || page.read() < properties.pageSize()) {
                 return true;
             }
         }

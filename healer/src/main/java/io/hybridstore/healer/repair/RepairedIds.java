@@ -1,31 +1,39 @@
 package io.hybridstore.healer.repair;
 
+import java.security.SecureRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Blob ids of healer-written blobs: the original id plus {@code .r<n>}, one higher on every repair.
+ * Blob ids of healer-written blobs: the original id plus {@code .r<attempt>}, where {@code <attempt>} is a random
+ * token drawn once per repair attempt and shared by every blob that attempt writes.
  *
  * <p>Why never the original id: the gateway deletes a displaced version's blobs by id. A healer working from a
  * manifest that was just displaced would re-create a blob the gateway had already deleted, and nothing would ever
- * reference it again. A fresh id is either committed by the healer's own conditional manifest update, or deleted
- * by the healer when that update loses.
+ * reference it again. Why unique to the attempt: two repairs of one object from the same revision (the scrub beside
+ * a hint, or an old leader whose commit lands late) would otherwise write the same ids, and the one whose
+ * conditional commit loses would delete the blobs the winner committed.
  */
 final class RepairedIds {
 
-    private static final Pattern REPAIRED = Pattern.compile("(.*)\\.r(\\d+)");
+    private static final Pattern REPAIRED = Pattern.compile("(.*)\\.r[0-9a-z]+");
     private static final Pattern INDEXED = Pattern.compile("(.*)\\.(\\d+)");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RepairedIds() {
     }
 
-    /** The id a replacement for {@code blob} gets. */
-    static String next(String blob) {
-        Matcher m = REPAIRED.matcher(blob);
-        return m.matches() ? m.group(1) + ".r" + (Long.parseLong(m.group(2)) + 1) : blob + ".r1";
+    /** A fresh attempt token: 64 random bits, base 36. */
+    static String newAttempt() {
+        return Long.toUnsignedString(RANDOM.nextLong(), Character.MAX_RADIX);
     }
 
-    /** The original id with every repair suffix removed: {@code <version>.<part>.<index>}. */
+    /** The id a replacement for {@code blob} gets in repair attempt {@code attempt}. */
+    static String next(String blob, String attempt) {
+        return original(blob) + ".r" + attempt;
+    }
+
+    /** The original id with the repair suffix removed: {@code <version>.<part>.<index>}. */
     static String original(String blob) {
         Matcher m = REPAIRED.matcher(blob);
         return m.matches() ? m.group(1) : blob;
@@ -38,9 +46,9 @@ final class RepairedIds {
     }
 
     /** The id of a blob the write never made, at {@code index} of the same part as {@code sibling}. */
-    static String fill(String sibling, int index) {
+    static String fill(String sibling, int index, String attempt) {
         Matcher m = INDEXED.matcher(original(sibling));
         String part = m.matches() ? m.group(1) : original(sibling);
-        return part + "." + index + ".r1";
+        return part + "." + index + ".r" + attempt;
     }
 }

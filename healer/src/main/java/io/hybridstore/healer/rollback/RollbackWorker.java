@@ -10,6 +10,7 @@ import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.common.wal.WalRecordCodec;
+import io.hybridstore.healer.leadership.Abdication;
 import io.hybridstore.healer.leadership.BackgroundLoop;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.status.HealerStats;
@@ -28,6 +29,7 @@ import tools.jackson.core.JacksonException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ import java.util.stream.Collectors;
  * are idempotent and a second closing record is ignored).
  */
 @Component
-public class RollbackWorker extends BackgroundLoop {
+public class RollbackWorker extends BackgroundLoop implements IntentLog {
 
     private static final Logger log = LoggerFactory.getLogger(RollbackWorker.class);
     private static final Duration IDLE = Duration.ofMillis(200);
@@ -63,8 +65,8 @@ public class RollbackWorker extends BackgroundLoop {
 
     RollbackWorker(ConsumerFactory<String, byte[]> consumers, KafkaTemplate<String, byte[]> producer,
                    ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
-                   HealerStats stats, RollbackProperties properties, Clock clock) {
-        super("healer-rollback");
+                   Abdication abdication, HealerStats stats, RollbackProperties properties, Clock clock) {
+        super("healer-rollback", abdication);
         this.consumers = consumers;
         this.producer = producer;
         this.manifests = manifests;
@@ -76,6 +78,7 @@ public class RollbackWorker extends BackgroundLoop {
     }
 
     /** The open intents as of the last time this leader had read the whole log, if it has. */
+    @Override
     public Optional<OpenIntents> openIntents() {
         return Optional.ofNullable(snapshot);
     }
@@ -95,11 +98,20 @@ public class RollbackWorker extends BackgroundLoop {
             } catch (KafkaException | MetadataUnavailableException e) {
                 log.warn("Rollback consumer failed, starting over: {}", e.getMessage());
                 sleepQuietly();
+            } catch (RuntimeException e) {
+                log.error("Rollback consumer failed unexpectedly, starting over", e);
+                stats.loopError();
+                sleepQuietly();
             }
         }
     }
 
-    /** One leadership term's consumer: polls and settles until leadership ends, then leaves the group. */
+    /**
+     * One leadership term's consumer: polls and settles until leadership ends, then leaves the group. Work goes in
+     * cycles: read the end offsets, poll until the consumer has reached them, then settle. Only then is the absence
+     * of a heartbeat known — a new leader replaying from an old offset must not roll back a live write whose
+     * heartbeats are in a batch it has not polled yet.
+     */
     private void lead() throws InterruptedException {
         IntentTracker tracker = new IntentTracker();
         snapshot = null;
@@ -115,15 +127,22 @@ public class RollbackWorker extends BackgroundLoop {
                     snapshot = null;
                 }
             });
+            Cycle cycle = null;
             while (running() && gate.isLeader()) {
+                if (cycle == null) {
+                    cycle = Cycle.start(consumer, clock);
+                }
                 var records = consumer.poll(properties.pollTimeout());
                 for (ConsumerRecord<String, byte[]> record : records) {
                     decode(record).ifPresent(r -> tracker.accept(r, record.partition(), record.offset()));
                 }
-                if (records.isEmpty() && caughtUp(consumer)) {
-                    snapshot = new OpenIntents(clock.instant(), tracker.openBlobs());
+                if (cycle != null && cycle.reached(consumer)) {
+                    snapshot = new OpenIntents(cycle.startedAt(), tracker.openBlobs());
+                    settleZombies(tracker, cycle.startedAt());
+                    cycle = null;
+                } else if (cycle != null && cycle.stale(consumer)) {
+                    cycle = null;
                 }
-                settleZombies(tracker);
                 commit(consumer, tracker);
             }
         } finally {
@@ -131,8 +150,34 @@ public class RollbackWorker extends BackgroundLoop {
         }
     }
 
-    private void settleZombies(IntentTracker tracker) throws InterruptedException {
-        for (IntentTracker.Open zombie : tracker.zombies(clock.instant(), properties.zombieTimeout())) {
+    /** The end offsets of the assigned partitions as read at {@code startedAt}. */
+    private record Cycle(Instant startedAt, Map<TopicPartition, Long> ends) {
+
+        /** A cycle from now, or null while no partition is assigned yet (the first poll assigns them). */
+        static Cycle start(Consumer<String, byte[]> consumer, Clock clock) {
+            Set<TopicPartition> assigned = consumer.assignment();
+            if (assigned.isEmpty()) {
+                return null;
+            }
+            Instant now = clock.instant();
+            return new Cycle(now, Map.copyOf(consumer.endOffsets(assigned)));
+        }
+
+        boolean reached(Consumer<String, byte[]> consumer) {
+            Set<TopicPartition> assigned = consumer.assignment();
+            return !assigned.isEmpty() && ends.keySet().containsAll(assigned)
+                    && assigned.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+        }
+
+        /** A rebalance assigned a partition whose end was not read: start a new cycle. */
+        boolean stale(Consumer<String, byte[]> consumer) {
+            return !ends.keySet().containsAll(consumer.assignment());
+        }
+    }
+
+    /** Intents with no heartbeat for the zombie timeout before {@code readUpTo}, the time the log was read up to. */
+    private void settleZombies(IntentTracker tracker, Instant readUpTo) throws InterruptedException {
+        for (IntentTracker.Open zombie : tracker.zombies(readUpTo, properties.zombieTimeout())) {
             if (!gate.isLeader()) {
                 return;
             }
@@ -170,15 +215,6 @@ public class RollbackWorker extends BackgroundLoop {
         }
     }
 
-    private static boolean caughtUp(Consumer<String, byte[]> consumer) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (assigned.isEmpty()) {
-            return false;
-        }
-        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-        return assigned.stream().allMatch(tp -> consumer.position(tp) >= ends.getOrDefault(tp, 0L));
-    }
-
     private static void commit(Consumer<String, byte[]> consumer, IntentTracker tracker) {
         Map<Integer, Long> positions = consumer.assignment().stream()
                 .collect(Collectors.toMap(TopicPartition::partition, consumer::position));
@@ -191,14 +227,38 @@ public class RollbackWorker extends BackgroundLoop {
         consumer.commitSync(offsets);
     }
 
-    private static Optional<WalRecord> decode(ConsumerRecord<String, byte[]> record) {
+    /**
+     * The record, or empty for one that cannot be an intent (no value, not JSON, a field it needs missing): such a
+     * record is logged, counted and passed over, or it would stop rollback and garbage collection for good, as the
+     * offset could never move past it.
+     */
+    private Optional<WalRecord> decode(ConsumerRecord<String, byte[]> record) {
+        String problem;
         try {
-            return Optional.of(WalRecordCodec.fromJson(record.value()));
+            WalRecord decoded = record.value() == null ? null : WalRecordCodec.fromJson(record.value());
+            problem = decoded == null ? "no value" : missingField(decoded);
+            if (problem == null) {
+                return Optional.of(decoded);
+            }
         } catch (JacksonException e) {
-            log.warn("Skipping unreadable log record at {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getOriginalMessage());
-            return Optional.empty();
+            problem = e.getOriginalMessage();
         }
+        log.warn("Skipping unreadable log record at {}-{}@{}: {}", record.topic(), record.partition(),
+                record.offset(), problem);
+        stats.logRecordSkipped();
+        return Optional.empty();
+    }
+
+    /** What an intent lacks to be tracked and settled, or null when nothing. */
+    private static String missingField(WalRecord record) {
+        if (record.type() == null || record.txId() == null) {
+            return "no type or transaction id";
+        }
+        if (record.type() == WalRecord.Type.PENDING
+                && (record.operation() == null || record.key() == null || record.version() == null)) {
+            return "a PENDING intent without operation, key or version";
+        }
+        return null;
     }
 
     private static void sleepQuietly() {

@@ -1,7 +1,6 @@
 package io.hybridstore.healer.scrub;
 
-import io.hybridstore.common.metadata.MetadataUnavailableException;
-import io.hybridstore.common.node.StorageNodeException;
+import io.hybridstore.healer.leadership.Abdication;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.leadership.ScheduledRuns;
 import io.hybridstore.healer.repair.RepairService;
@@ -33,8 +32,9 @@ public class ScrubScheduler extends ScheduledRuns<StatsView> {
     /** When the next cycle is due, as etcd last said; null until asked again (after a run or a leader change). */
     private Instant due;
 
-    ScrubScheduler(RepairService repair, LeaderGate gate, HealerStats stats, ScrubProperties properties, Clock clock) {
-        super("healer-scrub", "Scrub cycle", gate);
+    ScrubScheduler(RepairService repair, LeaderGate gate, Abdication abdication, HealerStats stats,
+                   ScrubProperties properties, Clock clock) {
+        super("healer-scrub", "Scrub cycle", gate, abdication, stats);
         this.repair = repair;
         this.stats = stats;
         this.properties = properties;
@@ -79,7 +79,7 @@ public class ScrubScheduler extends ScheduledRuns<StatsView> {
                 stats.scrubAbandoned();
                 return false;
             }
-        } catch (MetadataUnavailableException | StorageNodeException e) {
+        } catch (RuntimeException e) {
             stats.scrubAbandoned();
             throw e;
         }

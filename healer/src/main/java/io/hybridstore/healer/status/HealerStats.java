@@ -32,10 +32,14 @@ public class HealerStats {
     private final Counter bytesCollected;
     private final Counter objectsVerified;
     private final Counter bytesVerified;
+    private final Counter logRecordsSkipped;
+    private final Counter manifestsUnreadable;
+    private final Counter loopErrors;
     private final AtomicLong passesCompleted = new AtomicLong();
     private final AtomicReference<PassRecord> lastPass = new AtomicReference<>();
     private final AtomicReference<PassRecord> currentPass = new AtomicReference<>();
     private final AtomicLong scrubsCompleted = new AtomicLong();
+    private final AtomicLong gcCandidates = new AtomicLong();
     private final AtomicReference<ScrubRecord> lastScrub = new AtomicReference<>();
     private final AtomicReference<ScrubRecord> currentScrub = new AtomicReference<>();
 
@@ -55,10 +59,15 @@ public class HealerStats {
         bytesCollected = counter(meters, "bytes.collected", "Bytes freed by garbage collection");
         objectsVerified = counter(meters, "scrub.objects.verified", "Manifests whose blobs the nodes read and verified");
         bytesVerified = counter(meters, "scrub.bytes.verified", "Stored bytes read and verified by scrubs");
+        logRecordsSkipped = counter(meters, "log.records.skipped", "Intent log records that could not be read, skipped");
+        manifestsUnreadable = counter(meters, "manifests.unreadable", "Manifests in etcd that could not be read, skipped");
+        loopErrors = counter(meters, "loop.errors", "Unexpected failures of a background loop, retried");
         Gauge.builder("hybridstore.healer.passes.completed", passesCompleted, AtomicLong::get)
                 .description("Full repair + garbage collection passes finished").register(meters);
         Gauge.builder("hybridstore.healer.scrubs.completed", scrubsCompleted, AtomicLong::get)
                 .description("Scrub cycles finished").register(meters);
+        Gauge.builder("hybridstore.healer.gc.candidates", gcCandidates, AtomicLong::get)
+                .description("Blobs seen unreferenced, collected once seen so for the grace period").register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String name, String description) {
@@ -175,6 +184,22 @@ public class HealerStats {
         intentsSettled.increment();
     }
 
+    public void gcCandidates(int blobs) {
+        gcCandidates.set(blobs);
+    }
+
+    public void logRecordSkipped() {
+        logRecordsSkipped.increment();
+    }
+
+    public void manifestUnreadable() {
+        manifestsUnreadable.increment();
+    }
+
+    public void loopError() {
+        loopErrors.increment();
+    }
+
     public long passesCompleted() {
         return passesCompleted.get();
     }
@@ -185,6 +210,8 @@ public class HealerStats {
                 (long) blobsRepaired.count(), (long) repairConflicts.count(), (long) bytesReadForRepair.count(),
                 (long) checkRequests.count(), (long) hintsProcessed.count(), (long) intentsRolledBack.count(), (long) intentsSettled.count(),
                 (long) blobsCollected.count(), (long) bytesCollected.count(), scrubsCompleted.get(), lastScrub.get(),
-                currentScrub.get(), (long) objectsVerified.count(), (long) bytesVerified.count());
+                currentScrub.get(), (long) objectsVerified.count(), (long) bytesVerified.count(),
+                (long) logRecordsSkipped.count(), (long) manifestsUnreadable.count(), (long) loopErrors.count(),
+                gcCandidates.get());
     }
 }

@@ -23,5 +23,9 @@ public record StatsView(
         @JsonProperty("last_scrub") HealerStats.ScrubRecord lastScrub,
         @JsonProperty("current_scrub") HealerStats.ScrubRecord currentScrub,
         @JsonProperty("objects_verified") long objectsVerified,
-        @JsonProperty("bytes_verified") long bytesVerified) {
+        @JsonProperty("bytes_verified") long bytesVerified,
+        @JsonProperty("log_records_skipped") long logRecordsSkipped,
+        @JsonProperty("manifests_unreadable") long manifestsUnreadable,
+        @JsonProperty("loop_errors") long loopErrors,
+        @JsonProperty("gc_candidates") long gcCandidates) {
 }

@@ -1,44 +1,67 @@
 package io.hybridstore.healer.gc;
 
 import io.hybridstore.common.manifest.BlobRef;
-import io.hybridstore.common.node.BlobStat;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GarbageRuleTest {
 
-    private static final long CUTOFF = 100_000;
+    private static final Duration GRACE = Duration.ofMinutes(5);
+    private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+    private static final BlobRef BLOB = new BlobRef("n1", "b");
+
+    private final GarbageRule rule = new GarbageRule(GRACE);
 
     @Test
-    void oldUnreferencedBlobIsGarbage() {
-        assertThat(GarbageRule.isGarbage("n1", blob("b", 1_000), Set.of(), Set.of(), CUTOFF)).isTrue();
+    void aBlobIsGarbageOnlyWhenSeenUnreferencedInRunsTheGraceApart() {
+        assertThat(run(BLOB, Set.of(), T0)).isFalse();
+        assertThat(run(BLOB, Set.of(), T0.plus(GRACE).minusMillis(1))).isFalse();
+        assertThat(run(BLOB, Set.of(), T0.plus(GRACE))).isTrue();
     }
 
     @Test
-    void blobYoungerThanTheCutoffIsKept() {
-        assertThat(GarbageRule.isGarbage("n1", blob("b", 100_001), Set.of(), Set.of(), CUTOFF)).isFalse();
+    void withNoGraceItStillTakesTwoRuns() {
+        GarbageRule noGrace = new GarbageRule(Duration.ZERO);
+        noGrace.beginRun();
+        assertThat(noGrace.isGarbage(BLOB, Set.of(), Set.of(), T0)).isFalse();
+        noGrace.endRun();
+        noGrace.beginRun();
+        assertThat(noGrace.isGarbage(BLOB, Set.of(), Set.of(), T0)).isTrue();
     }
 
     @Test
-    void blobWithUnknownAgeIsKept() {
-        assertThat(GarbageRule.isGarbage("n1", blob("b", 0), Set.of(), Set.of(), CUTOFF)).isFalse();
+    void aBlobReferencedInBetweenStartsOver() {
+        run(BLOB, Set.of(), T0);
+        assertThat(run(BLOB, Set.of(BLOB), T0.plus(GRACE))).isFalse();
+        assertThat(run(BLOB, Set.of(), T0.plus(GRACE).plusSeconds(1))).isFalse();
+        assertThat(run(BLOB, Set.of(), T0.plus(GRACE).plus(GRACE).plusSeconds(1))).isTrue();
     }
 
     @Test
-    void blobReferencedByAManifestOrAnOpenIntentIsKept() {
-        assertThat(GarbageRule.isGarbage("n1", blob("b", 1), Set.of(new BlobRef("n1", "b")), Set.of(), CUTOFF)).isFalse();
-        assertThat(GarbageRule.isGarbage("n1", blob("b", 1), Set.of(), Set.of(new BlobRef("n1", "b")), CUTOFF)).isFalse();
+    void aBlobAnOpenIntentNamesIsKept() {
+        rule.beginRun();
+        rule.isGarbage(BLOB, Set.of(), Set.of(), T0);
+        rule.endRun();
+        rule.beginRun();
+        assertThat(rule.isGarbage(BLOB, Set.of(), Set.of(BLOB), T0.plus(GRACE))).isFalse();
     }
 
     @Test
-    void sameIdOnAnotherNodeThanTheManifestSaysIsGarbage() {
-        assertThat(GarbageRule.isGarbage("n2", blob("b", 1), Set.of(new BlobRef("n1", "b")), Set.of(), CUTOFF)).isTrue();
+    void sameIdOnAnotherNodeThanTheManifestSaysIsWatchedOnItsOwn() {
+        BlobRef elsewhere = new BlobRef("n2", "b");
+        run(elsewhere, Set.of(BLOB), T0);
+        assertThat(run(elsewhere, Set.of(BLOB), T0.plus(GRACE))).isTrue();
     }
 
-    private static BlobStat blob(String id, long createdAt) {
-        return new BlobStat(id, 10, 0, createdAt);
+    private boolean run(BlobRef ref, Set<BlobRef> referenced, Instant at) {
+        rule.beginRun();
+        boolean garbage = rule.isGarbage(ref, referenced, Set.of(), at);
+        rule.endRun();
+        return garbage;
     }
 }

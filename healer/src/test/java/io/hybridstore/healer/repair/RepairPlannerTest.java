@@ -32,7 +32,7 @@ class RepairPlannerTest {
         RepairPlan plan = planner.plan(m, bad("n2/v1.data.1"), nodes(Map.of()));
         assertThat(plan.replicas()).singleElement().satisfies(fix -> {
             assertThat(fix.target().id()).isEqualTo("n2");
-            assertThat(fix.newBlob()).isEqualTo("v1.data.1.r1");
+            assertThat(RepairedIds.original(fix.newBlob())).isEqualTo("v1.data.1");
             assertThat(fix.replaced().blob()).isEqualTo("v1.data.1");
         });
     }
@@ -57,7 +57,7 @@ class RepairPlannerTest {
         RepairPlan plan = planner.plan(m, bad(), nodes(Map.of()));
         assertThat(plan.replicas()).singleElement().satisfies(fix -> {
             assertThat(fix.replaced()).isNull();
-            assertThat(fix.newBlob()).isEqualTo("v1.data.1.r1");
+            assertThat(RepairedIds.original(fix.newBlob())).isEqualTo("v1.data.1");
             assertThat(fix.target().id()).isNotIn("n1", "n2");
         });
     }
@@ -84,8 +84,8 @@ class RepairPlannerTest {
         List<Shard> shards = IntStream.range(0, 5).mapToObj(i -> shard(i, "n" + (i + 1))).toList();
         RepairPlan plan = planner.plan(coded(shards), bad("n2/v1.data.1"), nodes(Map.of()));
         assertThat(plan.stripes()).singleElement().satisfies(stripe -> assertThat(stripe.shards())
-                .extracting(f -> f.index() + "@" + f.target().id() + ":" + f.newBlob())
-                .containsExactly("1@n2:v1.data.1.r1", "5@n6:v1.data.5.r1"));
+                .extracting(f -> f.index() + "@" + f.target().id() + ":" + RepairedIds.original(f.newBlob()))
+                .containsExactly("1@n2:v1.data.1", "5@n6:v1.data.5"));
     }
 
     @Test
@@ -96,11 +96,22 @@ class RepairPlannerTest {
     }
 
     @Test
-    void repairedIdsCountUp() {
-        assertThat(RepairedIds.next("v1.cold-s2.4")).isEqualTo("v1.cold-s2.4.r1");
-        assertThat(RepairedIds.next("v1.cold-s2.4.r1")).isEqualTo("v1.cold-s2.4.r2");
+    void repairedIdsCarryTheAttemptAndNeverGrow() {
+        assertThat(RepairedIds.next("v1.cold-s2.4", "a1")).isEqualTo("v1.cold-s2.4.ra1");
+        assertThat(RepairedIds.next("v1.cold-s2.4.ra1", "b2")).isEqualTo("v1.cold-s2.4.rb2");
+        assertThat(RepairedIds.next("v1.cold-s2.4.r1", "b2")).as("the old counter scheme").isEqualTo("v1.cold-s2.4.rb2");
         assertThat(RepairedIds.index("v1.hot.2.r7")).isEqualTo(2);
-        assertThat(RepairedIds.fill("v1.hot.0.r3", 1)).isEqualTo("v1.hot.1.r1");
+        assertThat(RepairedIds.index("v1.hot.2.rk3x9")).isEqualTo(2);
+        assertThat(RepairedIds.fill("v1.hot.0.r3", 1, "c3")).isEqualTo("v1.hot.1.rc3");
+    }
+
+    @Test
+    void twoPlansOfOneDamageNameDifferentBlobs() {
+        Manifest m = replicated(List.of(replica("n1", 0), replica("n2", 1), replica("n3", 2)));
+        String first = planner.plan(m, bad("n2/v1.data.1"), nodes(Map.of())).replicas().getFirst().newBlob();
+        String second = planner.plan(m, bad("n2/v1.data.1"), nodes(Map.of())).replicas().getFirst().newBlob();
+        assertThat(first).isNotEqualTo(second);
+        assertThat(RepairedIds.original(first)).isEqualTo(RepairedIds.original(second)).isEqualTo("v1.data.1");
     }
 
     @Test

@@ -1,0 +1,141 @@
+package io.hybridstore.healer.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hybridstore.common.hash.Checksums;
+import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.node.StorageNodeClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * A storage node's blob API ({@code PUT/GET/DELETE /blobs/<id>}) in memory, for tests that need the healer's real
+ * HTTP client to write, read and delete blobs. {@link #holdPuts()} makes every PUT wait until released.
+ */
+public final class FakeStorageNode implements AutoCloseable {
+
+    private final String id;
+    private final HttpServer server;
+    private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+    private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
+    private volatile CountDownLatch putGate = new CountDownLatch(0);
+    private final CountDownLatch putArrived = new CountDownLatch(1);
+
+    public FakeStorageNode(String id) {
+        this.id = id;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/blobs/", this::handle);
+        server.createContext("/blobs", this::list);
+        server.start();
+    }
+
+    public NodeInfo info() {
+        return new NodeInfo(id, "http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public void store(String blob, byte[] data) {
+        store(blob, data, System.currentTimeMillis());
+    }
+
+    /** Stores a blob as if this node's clock read {@code createdAtMillis} when it was written. */
+    public void store(String blob, byte[] data, long createdAtMillis) {
+        blobs.put(blob, data);
+        createdAt.put(blob, createdAtMillis);
+    }
+
+    public void delete(String blob) {
+        blobs.remove(blob);
+        createdAt.remove(blob);
+    }
+
+    public Set<String> blobIds() {
+        return Set.copyOf(blobs.keySet());
+    }
+
+    public boolean has(String blob) {
+        return blobs.containsKey(blob);
+    }
+
+    /** From now on every PUT blocks until {@link #releasePuts()}. */
+    public void holdPuts() {
+        putGate = new CountDownLatch(1);
+    }
+
+    public void releasePuts() {
+        putGate.countDown();
+    }
+
+    public void awaitHeldPut() throws InterruptedException {
+        putArrived.await();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String blob = exchange.getRequestURI().getPath().substring("/blobs/".length());
+        try (exchange) {
+            switch (exchange.getRequestMethod()) {
+                case "PUT" -> {
+                    byte[] data = exchange.getRequestBody().readAllBytes();
+                    putArrived.countDown();
+                    try {
+                        putGate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    blobs.put(blob, data);
+                    exchange.sendResponseHeaders(201, -1);
+                }
+                case "GET" -> {
+                    byte[] data = blobs.get(blob);
+                    if (data == null) {
+                        exchange.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    exchange.getResponseHeaders().add(StorageNodeClient.CRC_HEADER, Long.toString(Checksums.crc32c(data)));
+                    exchange.sendResponseHeaders(200, data.length);
+                    exchange.getResponseBody().write(data);
+                }
+                case "DELETE" -> {
+                    blobs.remove(blob);
+                    createdAt.remove(blob);
+                    exchange.sendResponseHeaders(204, -1);
+                }
+                default -> exchange.sendResponseHeaders(405, -1);
+            }
+        }
+    }
+
+    /** Every blob in one page; enough for the handful a test holds. */
+    private void list(HttpExchange exchange) throws IOException {
+        String entries = new TreeMap<>(blobs).entrySet().stream()
+                .map(e -> "{\"id\":\"" + e.getKey() + "\",\"length\":" + e.getValue().length + ",\"crc32c\":"
+                        + Checksums.crc32c(e.getValue()) + ",\"createdAt\":" + createdAt.getOrDefault(e.getKey(), 0L) + "}")
+                .collect(Collectors.joining(","));
+        byte[] body = ("{\"blobs\":[" + entries + "],\"next\":null}").getBytes(StandardCharsets.UTF_8);
+        try (exchange) {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        putGate.countDown();
+        server.stop(0);
+    }
+}
