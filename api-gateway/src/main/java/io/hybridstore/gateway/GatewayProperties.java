@@ -18,6 +18,8 @@ import java.util.List;
  * @param id                 name of this gateway in logs and log records
  * @param maxBodySize        largest accepted write body; larger ones get 413
  * @param maxJsonDepth       deepest accepted nesting of a JSON body; deeper ones get 422
+ * @param maxFieldNamesSize  largest total of a {@code field_hybrid} object's top-level field names as the manifest
+ *                           lists them; more gets 422, since etcd refuses a manifest over its request limit
  * @param replicas           copies of a replicated object or hot part
  * @param writeQuorum        replicas that must be acknowledged before a replicated write can commit
  * @param commitRetries      conditional commits tried before a write gives up with 409
@@ -33,6 +35,7 @@ public record GatewayProperties(
         @DefaultValue("gateway-1") @NotBlank String id,
         @DefaultValue("64MB") DataSize maxBodySize,
         @DefaultValue("64") @Min(1) @Max(1000) int maxJsonDepth,
+        @DefaultValue("512KB") DataSize maxFieldNamesSize,
         @DefaultValue("3") @Min(1) int replicas,
         @DefaultValue("2") @Min(1) int writeQuorum,
         @DefaultValue("5") @Min(1) int commitRetries,

@@ -3,6 +3,7 @@ package io.hybridstore.gateway.delete;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.MetadataRefusedException;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.wal.WalRecord;
@@ -50,6 +51,9 @@ public class DeleteCoordinator {
                 CommitOutcomeUnknownException unknown = new CommitOutcomeUnknownException("the delete of '" + key + "'", e);
                 intent.leaveOpen(unknown.getMessage());
                 throw unknown;
+            } catch (MetadataRefusedException e) {
+                intent.aborted();
+                throw e;
             }
             if (removed) {
                 int left = fanout.deleteAll(blobs);

@@ -6,6 +6,7 @@ import io.hybridstore.common.json.JsonFields.Field;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.ErasureCodedPart;
 import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.ManifestCodec;
 import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.VersionedManifest;
@@ -51,7 +52,7 @@ final class HybridDraft implements Draft {
     private boolean coldReused;
 
     HybridDraft(WriteRequest request, String version, long createdAt, Optional<VersionedManifest> current,
-                PartWriter writer, PartReader reader, Set<String> hotFields) {
+                PartWriter writer, PartReader reader, Set<String> hotFields, long maxFieldNamesBytes) {
         this.request = request;
         this.version = version;
         this.createdAt = createdAt;
@@ -59,6 +60,7 @@ final class HybridDraft implements Draft {
         this.reader = reader;
         this.hotFields = hotFields;
         this.split = FieldSplit.split(request.body().readAll(), hotFields);
+        requireListable(split.fieldOrder(), maxFieldNamesBytes);
         if (request.hotOnly()) {
             coldOf(current);
         }
@@ -66,6 +68,14 @@ final class HybridDraft implements Draft {
         this.coldPlan = split.cold() == null || request.hotOnly() ? null
                 : writer.planStriped(request.key() + "#cold", version, "cold", split.cold().length);
         this.coldReusableAtStart = reusableCold(current).isPresent();
+    }
+
+    /** Checked before anything is written: the manifest lists every field name, and etcd caps a request's size. */
+    private static void requireListable(List<String> fieldOrder, long maxBytes) {
+        long bytes = ManifestCodec.encodedLength(fieldOrder);
+        if (bytes > maxBytes) {
+            throw new TooManyFieldsException(fieldOrder.size(), bytes, maxBytes);
+        }
     }
 
     @Override

@@ -129,7 +129,8 @@ public class WriteCoordinator {
         Draft draft = switch (request.strategy()) {
             case REPLICATION, EC -> new WholeValueDraft(request, version, clock.millis(), writer,
                     properties.maxBodySize().toBytes());
-            case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader, hotFields);
+            case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader, hotFields,
+                    properties.maxFieldNamesSize().toBytes());
         };
 
         List<BlobRef> planned = draft.plannedBlobs();

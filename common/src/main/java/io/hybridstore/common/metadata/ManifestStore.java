@@ -5,6 +5,8 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -140,13 +142,28 @@ public final class ManifestStore {
                 kv.getKey().toString());
     }
 
+    /** A definite answer about the request itself; every other failure (unreachable, timed out) may hide a commit. */
+    private static boolean refused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.INVALID_ARGUMENT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MetadataUnavailableException("interrupted while waiting for etcd", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (refused(e.getCause())) {
+                throw new MetadataRefusedException("etcd refused the request: " + e.getCause().getMessage(), e);
+            }
+            throw new MetadataUnavailableException("etcd failed the request: " + e.getCause(), e);
+        } catch (TimeoutException e) {
             future.cancel(true);
             throw new MetadataUnavailableException("etcd did not answer within " + timeout + ": " + e, e);
         }
