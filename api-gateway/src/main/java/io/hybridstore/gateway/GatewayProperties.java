@@ -26,6 +26,8 @@ import java.util.List;
  * @param nodeTimeout        time allowed for one storage-node request
  * @param metadataTimeout    time allowed for one etcd request
  * @param nodeCacheTime      how long the list of live storage nodes is reused before asking etcd again
+ * @param deleteReceiptRetention how long a committed delete's receipt is kept under its request id, so a repeat
+ *                           of the request (nginx retrying another gateway) answers the original result
  * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
  * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
  */
@@ -42,6 +44,7 @@ public record GatewayProperties(
         @DefaultValue("10s") Duration nodeTimeout,
         @DefaultValue("5s") Duration metadataTimeout,
         @DefaultValue("1s") Duration nodeCacheTime,
+        @DefaultValue("10m") Duration deleteReceiptRetention,
         @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
         List<String> hotFields,
         @DefaultValue @Valid ErasureCoding ec) {

@@ -2,7 +2,10 @@ package io.hybridstore.gateway.delete;
 
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.Strategy;
+import io.hybridstore.common.metadata.DeleteReceipt;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.ManifestStore.ReceiptSlot;
 import io.hybridstore.common.metadata.MetadataRefusedException;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
@@ -17,6 +20,7 @@ import io.hybridstore.gateway.write.WriteConflictException;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Delete: PENDING intent naming the blobs → conditional removal of the manifest in etcd → blob deletion →
@@ -30,23 +34,39 @@ public class DeleteCoordinator {
     private final IntentLog intents;
     private final BlobFanout fanout;
     private final GatewayProperties properties;
+    private final ReceiptLeases leases;
 
-    DeleteCoordinator(ManifestStore manifests, IntentLog intents, BlobFanout fanout, GatewayProperties properties) {
+    DeleteCoordinator(ManifestStore manifests, IntentLog intents, BlobFanout fanout, GatewayProperties properties,
+                      ReceiptLeases leases) {
+        this.leases = leases;
         this.manifests = manifests;
         this.intents = intents;
         this.fanout = fanout;
         this.properties = properties;
     }
 
-    public DeleteOutcome delete(String key) {
+    /**
+     * Deletes {@code key}. With a {@code requestId} the commit also leaves a receipt under it, and a key found
+     * missing is checked against the receipt: when this same request already deleted it (on a gateway that died
+     * before answering), the answer is that delete's, not 404.
+     */
+    public DeleteOutcome delete(String key, Optional<String> requestId) {
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
-            VersionedManifest current = manifests.get(key).orElseThrow(() -> new ObjectNotFoundException(key));
+            Optional<VersionedManifest> found = manifests.get(key);
+            if (found.isEmpty()) {
+                return requestId.flatMap(manifests::deleteReceipt).filter(receipt -> receipt.key().equals(key))
+                        .map(DeleteOutcome::repeated)
+                        .orElseThrow(() -> new ObjectNotFoundException(key));
+            }
+            VersionedManifest current = found.get();
             Manifest manifest = current.manifest();
             List<BlobRef> blobs = manifest.blobs();
             Intent intent = intents.begin(WalRecord.Operation.DELETE, key, manifest.version(), blobs);
+            Optional<ReceiptSlot> receipt = requestId.map(id ->
+                    new ReceiptSlot(id, leases.current(), DeleteReceipt.of(manifest)));
             boolean removed;
             try {
-                removed = manifests.deleteIf(key, current.modRevision());
+                removed = manifests.deleteIf(key, current.modRevision(), receipt);
             } catch (MetadataUnavailableException e) {
                 CommitOutcomeUnknownException unknown = new CommitOutcomeUnknownException("the delete of '" + key + "'", e);
                 intent.leaveOpen(unknown.getMessage());
@@ -58,7 +78,8 @@ public class DeleteCoordinator {
             if (removed) {
                 int left = fanout.deleteAll(blobs);
                 intent.committed();
-                return new DeleteOutcome(manifest, blobs.size() - left, left);
+                return new DeleteOutcome(manifest.key(), manifest.strategy(), manifest.version(), blobs.size() - left,
+                        left, false);
             }
             intent.aborted();
         }
@@ -66,7 +87,15 @@ public class DeleteCoordinator {
                 + properties.commitRetries() + " attempts");
     }
 
-    /** A removed object: its last manifest, and how many of its blobs were deleted now or left for the healer. */
-    public record DeleteOutcome(Manifest manifest, int blobsDeleted, int blobsLeft) {
+    /**
+     * A removed object: its last version, and how many of its blobs were deleted now or left for the healer; a
+     * repeated request deleted nothing itself and reports no blobs.
+     */
+    public record DeleteOutcome(String key, Strategy strategy, String version, int blobsDeleted, int blobsLeft,
+                                boolean repeated) {
+
+        static DeleteOutcome repeated(DeleteReceipt receipt) {
+            return new DeleteOutcome(receipt.key(), receipt.strategy(), receipt.version(), 0, 0, true);
+        }
     }
 }
