@@ -28,6 +28,8 @@ import java.util.List;
  * @param nodeCacheTime      how long the list of live storage nodes is reused before asking etcd again
  * @param deleteReceiptRetention how long a committed delete's receipt is kept under its request id, so a repeat
  *                           of the request (nginx retrying another gateway) answers the original result
+ * @param nodeSuspectTime    how long a node that refused a connection or timed out is placed last; about its
+ *                           registration TTL, after which its lease has either lapsed or shown it alive
  * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
  * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
  */
@@ -45,6 +47,7 @@ public record GatewayProperties(
         @DefaultValue("5s") Duration metadataTimeout,
         @DefaultValue("1s") Duration nodeCacheTime,
         @DefaultValue("10m") Duration deleteReceiptRetention,
+        @DefaultValue("5s") Duration nodeSuspectTime,
         @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
         List<String> hotFields,
         @DefaultValue @Valid ErasureCoding ec) {

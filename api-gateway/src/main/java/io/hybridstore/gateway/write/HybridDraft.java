@@ -41,6 +41,7 @@ final class HybridDraft implements Draft {
     private final String version;
     private final long createdAt;
     private final PartWriter writer;
+    private final PartWriter.Relocations relocations;
     private final PartReader reader;
     private final Set<String> hotFields;
     private final FieldSplit split;
@@ -52,8 +53,10 @@ final class HybridDraft implements Draft {
     private boolean coldReused;
 
     HybridDraft(WriteRequest request, String version, long createdAt, Optional<VersionedManifest> current,
-                PartWriter writer, PartReader reader, Set<String> hotFields, long maxFieldNamesBytes) {
+                PartWriter writer, PartReader reader, Set<String> hotFields, long maxFieldNamesBytes,
+                PartWriter.Relocations relocations) {
         this.request = request;
+        this.relocations = relocations;
         this.version = version;
         this.createdAt = createdAt;
         this.writer = writer;
@@ -90,11 +93,11 @@ final class HybridDraft implements Draft {
     public void writeParts() {
         boolean writeCold = coldPlan != null && !coldReusableAtStart;
         CompletableFuture<WrittenStriped> coldWrite = writeCold
-                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, StripeSource.of(split.cold())),
+                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, StripeSource.of(split.cold()), relocations),
                         Thread.ofVirtual()::start)
                 : null;
         if (hotPlan != null) {
-            hot = writer.writeReplicated(hotPlan, split.hot());
+            hot = writer.writeReplicated(hotPlan, split.hot(), relocations);
         }
         if (coldWrite != null) {
             try {
@@ -120,7 +123,7 @@ final class HybridDraft implements Draft {
             Optional<ErasureCodedPart> reusable = reusableCold(current);
             coldReused = reusable.isPresent();
             if (reusable.isEmpty()) {
-                cold = writer.writeStriped(coldPlan, StripeSource.of(split.cold()));
+                cold = writer.writeStriped(coldPlan, StripeSource.of(split.cold()), relocations);
             }
             coldPart = reusable.orElseGet(() -> cold.part());
         }
