@@ -30,6 +30,12 @@ class DeleteReplayTest {
         assertThat(repeated.json().path("version").asString()).isEqualTo(version);
         assertThat(repeated.json().path("strategy").asString()).isEqualTo("field_hybrid");
         assertThat(api.read(key).status()).isEqualTo(404);
+
+        assertThat(api.write(key, "replication", "{\"a\":2}").status()).isEqualTo(200);
+        assertThat(delete(3, key, "replay-0001").status()).as("a late repeat").isEqualTo(200);
+        assertThat(api.read(key).text()).as("a late repeat does not delete what was written since")
+                .isEqualTo("{\"a\":2}");
+        assertThat(api.delete(key).status()).isEqualTo(200);
     }
 
     @Test

@@ -38,32 +38,35 @@ public class DeleteCoordinator {
 
     DeleteCoordinator(ManifestStore manifests, IntentLog intents, BlobFanout fanout, GatewayProperties properties,
                       ReceiptLeases leases) {
-        this.leases = leases;
         this.manifests = manifests;
         this.intents = intents;
         this.fanout = fanout;
         this.properties = properties;
+        this.leases = leases;
     }
 
     /**
-     * Deletes {@code key}. With a {@code requestId} the commit also leaves a receipt under it, and a key found
-     * missing is checked against the receipt: when this same request already deleted it (on a gateway that died
-     * before answering), the answer is that delete's, not 404.
+     * Deletes {@code key}. With a {@code requestId} the commit also leaves a receipt under it, and a receipt found
+     * under it means this same request already deleted the key (on a gateway that died before answering): the
+     * answer is then that delete's — not 404, and not a delete of a newer version written since.
      */
     public DeleteOutcome delete(String key, Optional<String> requestId) {
+        Optional<DeleteOutcome> done = alreadyDone(key, requestId);
+        if (done.isPresent()) {
+            return done.get();
+        }
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
             Optional<VersionedManifest> found = manifests.get(key);
             if (found.isEmpty()) {
-                return requestId.flatMap(manifests::deleteReceipt).filter(receipt -> receipt.key().equals(key))
-                        .map(DeleteOutcome::repeated)
-                        .orElseThrow(() -> new ObjectNotFoundException(key));
+                // The first attempt may have committed between the check above and this read.
+                return alreadyDone(key, requestId).orElseThrow(() -> new ObjectNotFoundException(key));
             }
             VersionedManifest current = found.get();
             Manifest manifest = current.manifest();
             List<BlobRef> blobs = manifest.blobs();
-            Intent intent = intents.begin(WalRecord.Operation.DELETE, key, manifest.version(), blobs);
             Optional<ReceiptSlot> receipt = requestId.map(id ->
                     new ReceiptSlot(id, leases.current(), DeleteReceipt.of(manifest)));
+            Intent intent = intents.begin(WalRecord.Operation.DELETE, key, manifest.version(), blobs);
             boolean removed;
             try {
                 removed = manifests.deleteIf(key, current.modRevision(), receipt);
@@ -85,6 +88,11 @@ public class DeleteCoordinator {
         }
         throw new WriteConflictException("key '" + key + "' kept changing; delete gave up after "
                 + properties.commitRetries() + " attempts");
+    }
+
+    private Optional<DeleteOutcome> alreadyDone(String key, Optional<String> requestId) {
+        return requestId.flatMap(manifests::deleteReceipt).filter(receipt -> receipt.key().equals(key))
+                .map(DeleteOutcome::repeated);
     }
 
     /**
