@@ -18,11 +18,17 @@ import java.util.List;
  * @param id                 name of this gateway in logs and log records
  * @param maxBodySize        largest accepted write body; larger ones get 413
  * @param maxJsonDepth       deepest accepted nesting of a JSON body; deeper ones get 422
+ * @param maxFieldNamesSize  largest total of a {@code field_hybrid} object's top-level field names as the manifest
+ *                           lists them; more gets 422, since etcd refuses a manifest over its request limit
  * @param replicas           copies of a replicated object or hot part
  * @param writeQuorum        replicas that must be acknowledged before a replicated write can commit
  * @param commitRetries      conditional commits tried before a write gives up with 409
  * @param nodeTimeout        time allowed for one storage-node request
  * @param nodeCacheTime      how long the list of live storage nodes is reused before asking etcd again
+ * @param deleteReceiptRetention how long a committed delete's receipt is kept under its request id, so a repeat
+ *                           of the request (nginx retrying another gateway) answers the original result
+ * @param nodeSuspectTime    how long a node that refused a connection or timed out is placed last; about its
+ *                           registration TTL, after which its lease has either lapsed or shown it alive
  * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
  * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
  */
@@ -32,11 +38,14 @@ public record GatewayProperties(
         @DefaultValue("gateway-1") @NotBlank String id,
         @DefaultValue("64MB") DataSize maxBodySize,
         @DefaultValue("64") @Min(1) @Max(1000) int maxJsonDepth,
+        @DefaultValue("512KB") DataSize maxFieldNamesSize,
         @DefaultValue("3") @Min(1) int replicas,
         @DefaultValue("2") @Min(1) int writeQuorum,
         @DefaultValue("5") @Min(1) int commitRetries,
         @DefaultValue("10s") Duration nodeTimeout,
         @DefaultValue("1s") Duration nodeCacheTime,
+        @DefaultValue("10m") Duration deleteReceiptRetention,
+        @DefaultValue("5s") Duration nodeSuspectTime,
         @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
         List<String> hotFields,
         @DefaultValue @Valid ErasureCoding ec) {

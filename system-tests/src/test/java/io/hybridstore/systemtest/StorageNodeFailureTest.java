@@ -2,7 +2,9 @@ package io.hybridstore.systemtest;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +39,37 @@ class StorageNodeFailureTest {
         }
         Api.Response status = api.get("/node_status");
         assertThat(status.json().get(cluster.storageNodeUrl(3)).asString()).isEqualTo("healthy");
+        for (String key : written.keySet()) {
+            assertThat(api.delete(key).status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Right after a kill the nodes stay registered until their leases expire, so placement still picks them: each
+     * write must move those replicas to the next live nodes rather than fail below quorum.
+     */
+    @Test
+    void replicatedWritesRightAfterTwoNodesWereKilledAllSucceedWithThreeLiveReplicas() throws InterruptedException {
+        Map<String, String> written = new LinkedHashMap<>();
+        List<String> dead = List.of(cluster.storageNodeUrl(2), cluster.storageNodeUrl(5));
+        cluster.kill("storage-node-2");
+        cluster.kill("storage-node-5");
+        try {
+            for (int i = 0; i < 25; i++) {
+                String key = "e2e/failure/two-down-" + i;
+                written.put(key, value(200 + i));
+                Api.Response response = api.write(key, "replication", value(200 + i));
+                assertThat(response.status()).as("write " + i + ": " + response.text()).isEqualTo(200);
+                List<String> nodes = new ArrayList<>();
+                response.json().get("nodes_written").forEach(node -> nodes.add(node.asString()));
+                assertThat(nodes).as("write " + i).hasSize(3).doesNotContainAnyElementsOf(dead);
+                Thread.sleep(200);
+            }
+            written.forEach((key, value) -> assertThat(api.read(key).text()).as(key).isEqualTo(value));
+        } finally {
+            cluster.start("storage-node-2");
+            cluster.start("storage-node-5");
+        }
         for (String key : written.keySet()) {
             assertThat(api.delete(key).status()).isEqualTo(200);
         }

@@ -1,5 +1,6 @@
 package io.hybridstore.gateway.api;
 
+import io.hybridstore.common.metadata.MetadataRefusedException;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.placement.InsufficientNodesException;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
@@ -8,6 +9,7 @@ import io.hybridstore.gateway.wal.LogUnavailableException;
 import io.hybridstore.gateway.write.CommitOutcomeUnknownException;
 import io.hybridstore.gateway.write.HotOnlyRefusedException;
 import io.hybridstore.gateway.write.QuorumException;
+import io.hybridstore.gateway.write.TooManyFieldsException;
 import io.hybridstore.gateway.write.ValueTooLargeException;
 import io.hybridstore.gateway.write.WriteConflictException;
 import io.hybridstore.gateway.write.WriteRolledBackException;
@@ -73,6 +75,19 @@ class ApiErrors extends JsonErrors {
     @ExceptionHandler
     ResponseEntity<ErrorBody> mergedTooLarge(ValueTooLargeException e) {
         return answer(HttpStatus.CONTENT_TOO_LARGE, "value_too_large", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> tooManyFields(TooManyFieldsException e) {
+        return answer(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_fields", e.getMessage());
+    }
+
+    /** etcd answered and refused the commit: nothing changed, so this is no unknown outcome. */
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> metadataRefused(MetadataRefusedException e) {
+        log.warn("etcd refused a request: {}", e.getMessage());
+        return answer(HttpStatus.UNPROCESSABLE_CONTENT, "metadata_refused",
+                e.getMessage() + "; nothing was changed");
     }
 
     @ExceptionHandler

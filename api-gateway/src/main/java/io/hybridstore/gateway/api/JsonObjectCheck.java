@@ -1,20 +1,20 @@
 package io.hybridstore.gateway.api;
 
+import io.hybridstore.common.json.StrictJson;
+import io.hybridstore.common.json.StrictJson.InvalidUtf8Exception;
 import org.springframework.http.HttpStatus;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 
 import java.io.InputStream;
 
 /**
- * Checks that a body is exactly one non-empty JSON object in valid UTF-8, without duplicate keys and no deeper
- * than the configured limit. It only tokenizes and skips values — the value is stored as the client's bytes, so
+ * Checks that a body is exactly one non-empty JSON object in strict UTF-8 (see {@link StrictJson}), without
+ * duplicate keys and no deeper than the configured limit. It only tokenizes and skips values — the value is stored as the client's bytes, so
  * number literals, escapes and field order come back exactly as written, and a long string is never held in memory
  * as text.
  */
@@ -23,20 +23,15 @@ final class JsonObjectCheck {
     private final JsonFactory factory;
 
     JsonObjectCheck(int maxDepth, long maxBodyBytes) {
-        int maxLength = (int) Math.min(Integer.MAX_VALUE, maxBodyBytes);
-        this.factory = JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(maxDepth)
-                        .maxStringLength(maxLength)
-                        .maxNumberLength(maxLength)
-                        .maxNameLength(maxLength)
-                        .maxDocumentLength(maxBodyBytes)
-                        .build())
-                .build();
+        this.factory = StrictJson.factory(maxDepth, maxBodyBytes);
     }
 
     void requireObject(byte[] body) {
+        try {
+            StrictJson.requireUtf8(body);
+        } catch (InvalidUtf8Exception e) {
+            throw invalid(e.getMessage());
+        }
         try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
             requireObject(parser);
         }
@@ -44,8 +39,10 @@ final class JsonObjectCheck {
 
     /** The same check over a body read as a stream, as it arrives (see {@link StreamedBody}). */
     void requireObject(InputStream body) {
-        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), body)) {
+        try (JsonParser parser = factory.createParser(ObjectReadContext.empty(), StrictJson.requireUtf8(body))) {
             requireObject(parser);
+        } catch (InvalidUtf8Exception e) {
+            throw invalid(e.getMessage());
         }
     }
 

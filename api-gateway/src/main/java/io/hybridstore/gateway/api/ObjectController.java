@@ -87,10 +87,14 @@ class ObjectController {
     @DeleteMapping("/delete/**")
     Map<String, Object> delete(HttpServletRequest request) {
         long started = System.nanoTime();
-        DeleteOutcome outcome = deletes.delete(keyFromPath(request, "/delete/"));
-        Map<String, Object> response = ok(outcome.manifest(), started);
+        DeleteOutcome outcome = deletes.delete(keyFromPath(request, "/delete/"),
+                RequestValidation.requestId(request.getHeader(RequestValidation.REQUEST_ID_HEADER)));
+        Map<String, Object> response = ok(outcome.key(), outcome.strategy(), outcome.version(), started);
         response.put("blobs_deleted", outcome.blobsDeleted());
         response.put("blobs_left_for_healer", outcome.blobsLeft());
+        if (outcome.repeated()) {
+            response.put("repeated", true);
+        }
         return response;
     }
 
@@ -107,11 +111,15 @@ class ObjectController {
     }
 
     private static Map<String, Object> ok(Manifest manifest, long startedNanos) {
+        return ok(manifest.key(), manifest.strategy(), manifest.version(), startedNanos);
+    }
+
+    private static Map<String, Object> ok(String key, Strategy strategy, String version, long startedNanos) {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("status", "ok");
-        response.put("key", manifest.key());
-        response.put("strategy", manifest.strategy().wireName());
-        response.put("version", manifest.version());
+        response.put("key", key);
+        response.put("strategy", strategy.wireName());
+        response.put("version", version);
         response.put("latency_ms", (System.nanoTime() - startedNanos) / 1_000_000.0);
         return response;
     }

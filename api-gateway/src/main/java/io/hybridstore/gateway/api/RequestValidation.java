@@ -11,12 +11,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The checks of DESIGN.md's public API that come before any work: key, parameters, content type and size. */
 final class RequestValidation {
 
     static final int MAX_KEY_BYTES = 1024;
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> WRITE_PARAMETERS = Set.of("key", "strategy", "hot_only", "merge");
 
     private RequestValidation() {
@@ -55,6 +59,21 @@ final class RequestValidation {
                     "the key is " + bytes + " bytes of UTF-8; at most " + MAX_KEY_BYTES + " are allowed");
         }
         return key;
+    }
+
+    /**
+     * The id nginx gives every client request ({@code $request_id}, 32 hex digits), the same on each gateway it
+     * tries. A client talking to a gateway directly may send its own: 1–64 letters, digits, '-', '_' or '.'.
+     */
+    static Optional<String> requestId(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        if (!REQUEST_ID.matcher(header).matches()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_id",
+                    REQUEST_ID_HEADER + " must be 1-64 letters, digits, '-', '_' or '.'");
+        }
+        return Optional.of(header);
     }
 
     static void onlyKnownParameters(Map<String, List<String>> parameters) {

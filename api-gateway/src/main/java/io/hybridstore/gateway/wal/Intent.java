@@ -1,11 +1,14 @@
 package io.hybridstore.gateway.wal;
 
+import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.wal.WalRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,7 @@ public final class Intent {
     private static final Logger log = LoggerFactory.getLogger(Intent.class);
 
     private final IntentLog intentLog;
-    private final WalRecord pending;
+    private WalRecord pending;
     private final Clock clock;
     private ScheduledFuture<?> heartbeat;
     private boolean closed;
@@ -36,8 +39,22 @@ public final class Intent {
         heartbeat = scheduler.scheduleAtFixedRate(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public WalRecord record() {
+    public synchronized WalRecord record() {
         return pending;
+    }
+
+    /**
+     * Adds blobs the operation is about to create beyond those it began with (a put moved off a node that just
+     * died), as a new PENDING record, and waits for the log to take it: the healer keeps the latest PENDING of an
+     * intent, so a crash after the put still leaves the blob named for rollback. Later heartbeats carry them too.
+     */
+    public synchronized void extend(List<BlobRef> blobs) {
+        List<BlobRef> all = new ArrayList<>(pending.blobs());
+        all.addAll(blobs);
+        WalRecord extended = new WalRecord(WalRecord.Type.PENDING, pending.txId(), pending.operation(), pending.key(),
+                pending.version(), all, clock.millis(), pending.gateway());
+        intentLog.append(extended);
+        pending = extended;
     }
 
     /**

@@ -30,10 +30,22 @@ public class BlobFanout {
 
     /** A blob to store: its bytes, their CRC32C, and the node chosen for it. */
     public record PlannedBlob(NodeInfo node, BlobId id, byte[] data, long crc32c) {
+
+        public BlobRef ref() {
+            return new BlobRef(node.id(), id.value());
+        }
+
+        /** The same blob bound for another node. */
+        public PlannedBlob on(NodeInfo other) {
+            return new PlannedBlob(other, id, data, crc32c);
+        }
     }
 
-    /** The outcome of one put: {@code failure} is null when the node acknowledged the blob. */
-    public record PutResult(PlannedBlob blob, String failure) {
+    /**
+     * The outcome of one put: {@code failure} is null when the node acknowledged the blob; {@code unreachable}
+     * when the node could not be connected to or did not answer in time (rather than answering with an error).
+     */
+    public record PutResult(PlannedBlob blob, String failure, boolean unreachable) {
 
         public boolean succeeded() {
             return failure == null;
@@ -68,9 +80,9 @@ public class BlobFanout {
     private PutResult put(PlannedBlob blob) {
         try {
             client.put(blob.node(), blob.id(), blob.data(), blob.crc32c());
-            return new PutResult(blob, null);
+            return new PutResult(blob, null, false);
         } catch (StorageNodeException e) {
-            return new PutResult(blob, e.getMessage());
+            return new PutResult(blob, e.getMessage(), e.status() == 0);
         }
     }
 }

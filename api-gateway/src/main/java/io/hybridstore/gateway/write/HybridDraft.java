@@ -7,6 +7,7 @@ import io.hybridstore.common.json.JsonFields.Field;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.ErasureCodedPart;
 import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.ManifestCodec;
 import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.VersionedManifest;
@@ -41,6 +42,7 @@ final class HybridDraft implements Draft {
     private final String version;
     private final long createdAt;
     private final PartWriter writer;
+    private final PartWriter.Relocations relocations;
     private final PartReader reader;
     private final Set<String> hotFields;
     private final FieldSplit split;
@@ -52,14 +54,17 @@ final class HybridDraft implements Draft {
     private boolean coldReused;
 
     HybridDraft(WriteRequest request, String version, long createdAt, Optional<VersionedManifest> current,
-                PartWriter writer, PartReader reader, Set<String> hotFields) {
+                PartWriter writer, PartReader reader, Set<String> hotFields, long maxFieldNamesBytes,
+                PartWriter.Relocations relocations) {
         this.request = request;
+        this.relocations = relocations;
         this.version = version;
         this.createdAt = createdAt;
         this.writer = writer;
         this.reader = reader;
         this.hotFields = hotFields;
         this.split = FieldSplit.split(request.body().readAll(), hotFields);
+        requireListable(split.fieldOrder(), maxFieldNamesBytes);
         if (request.hotOnly()) {
             coldOf(current);
         }
@@ -67,6 +72,14 @@ final class HybridDraft implements Draft {
         this.coldPlan = split.cold() == null || request.hotOnly() ? null
                 : writer.planStriped(PlacementKeys.cold(request.key()), version, "cold", split.cold().length);
         this.coldReusableAtStart = reusableCold(current).isPresent();
+    }
+
+    /** Checked before anything is written: the manifest lists every field name, and etcd caps a request's size. */
+    private static void requireListable(List<String> fieldOrder, long maxBytes) {
+        long bytes = ManifestCodec.encodedLength(fieldOrder);
+        if (bytes > maxBytes) {
+            throw new TooManyFieldsException(fieldOrder.size(), bytes, maxBytes);
+        }
     }
 
     @Override
@@ -81,11 +94,11 @@ final class HybridDraft implements Draft {
     public void writeParts() {
         boolean writeCold = coldPlan != null && !coldReusableAtStart;
         CompletableFuture<WrittenStriped> coldWrite = writeCold
-                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, StripeSource.of(split.cold())),
+                ? CompletableFuture.supplyAsync(() -> writer.writeStriped(coldPlan, StripeSource.of(split.cold()), relocations),
                         Thread.ofVirtual()::start)
                 : null;
         if (hotPlan != null) {
-            hot = writer.writeReplicated(hotPlan, split.hot());
+            hot = writer.writeReplicated(hotPlan, split.hot(), relocations);
         }
         if (coldWrite != null) {
             cold = Futures.join(coldWrite);
@@ -107,7 +120,7 @@ final class HybridDraft implements Draft {
             Optional<ErasureCodedPart> reusable = reusableCold(current);
             coldReused = reusable.isPresent();
             if (reusable.isEmpty()) {
-                cold = writer.writeStriped(coldPlan, StripeSource.of(split.cold()));
+                cold = writer.writeStriped(coldPlan, StripeSource.of(split.cold()), relocations);
             }
             coldPart = reusable.orElseGet(() -> cold.part());
         }

@@ -21,16 +21,21 @@ import org.springframework.stereotype.Component;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * Plans and writes the two kinds of part: replicated (full copies on distinct nodes) and erasure coded (RS(k, m)
- * stripes, the shards of a stripe on distinct nodes). Planning only names blobs and nodes, so the intent can list
+ * stripes, the shards of a stripe on distinct nodes). A put that cannot reach its node is moved to the next live
+ * node instead of counting against the quorum (see {@link Placement}); the part records where each blob went. Planning only names blobs and nodes, so the intent can list
  * every blob before any is written; writing encodes stripes as the bytes arrive, so memory per request stays
  * bounded by two stripes whatever the object size.
  */
@@ -58,11 +63,15 @@ class PartWriter {
         }
     }
 
-    record ReplicatedPlan(List<Target> targets) {
+    record ReplicatedPlan(String placementKey, List<Target> targets) {
     }
 
     /** One list of targets per stripe; a stripe may have fewer than k + m targets when few nodes are live. */
-    record StripedPlan(long length, List<List<Target>> stripes) {
+    record StripedPlan(String placementKey, long length, List<List<Target>> stripes) {
+
+        String stripeKey(int stripe) {
+            return placementKey + "#" + stripe;
+        }
 
         List<BlobRef> refs() {
             return stripes.stream().flatMap(List::stream).map(Target::ref).toList();
@@ -75,9 +84,15 @@ class PartWriter {
     record WrittenStriped(ErasureCodedPart part, int chunksWritten, int totalChunks) {
     }
 
+    /** Told of blobs about to be put on another node than planned, before the put: the intent must name them. */
+    @FunctionalInterface
+    interface Relocations {
+        void announce(List<BlobRef> blobs);
+    }
+
     ReplicatedPlan planReplicated(String placementKey, String version, String partName) {
         List<NodeInfo> nodes = placement.choose(placementKey, properties.replicas(), properties.writeQuorum());
-        return new ReplicatedPlan(IntStream.range(0, nodes.size())
+        return new ReplicatedPlan(placementKey, IntStream.range(0, nodes.size())
                 .mapToObj(i -> new Target(nodes.get(i), BlobId.of(version, partName, i), i))
                 .toList());
     }
@@ -94,13 +109,13 @@ class PartWriter {
                     .mapToObj(i -> new Target(nodes.get(i), BlobId.of(version, stripePart, i), i))
                     .toList());
         }
-        return new StripedPlan(length, plan);
+        return new StripedPlan(placementKey, length, plan);
     }
 
-    WrittenReplicated writeReplicated(ReplicatedPlan plan, byte[] bytes) {
+    WrittenReplicated writeReplicated(ReplicatedPlan plan, byte[] bytes, Relocations relocations) {
         long crc = Checksums.crc32c(bytes);
-        List<PutResult> results = fanout.putAll(plan.targets().stream()
-                .map(t -> new PlannedBlob(t.node(), t.id(), bytes, crc)).toList());
+        List<PutResult> results = putRoutingAround(plan.placementKey(), plan.targets().stream()
+                .map(t -> new PlannedBlob(t.node(), t.id(), bytes, crc)).toList(), relocations);
         List<PutResult> acknowledged = requireQuorum(results, properties.writeQuorum(), properties.replicas());
         ReplicatedPart part = new ReplicatedPart(bytes.length, Checksums.sha256Hex(bytes), acknowledged.stream()
                 .map(r -> new Replica(r.blob().node().id(), r.blob().id().value(), crc)).toList());
@@ -135,7 +150,7 @@ class PartWriter {
      * nodes while the next is read and encoded, so at most two stripes are held; a stripe below quorum fails the
      * whole part. A failure never leaves a put running behind the caller's cleanup.
      */
-    WrittenStriped writeStriped(StripedPlan plan, StripeSource source) {
+    WrittenStriped writeStriped(StripedPlan plan, StripeSource source, Relocations relocations) {
         ErasureCoding ec = properties.ec();
         byte[] buffer = new byte[(int) ec.stripeSize().toBytes()];
         MessageDigest sha256 = Checksums.sha256();
@@ -159,7 +174,9 @@ class PartWriter {
                     stripes.add(Futures.join(inFlight));
                 }
                 List<Target> targets = plan.stripes().get(s);
-                inFlight = CompletableFuture.supplyAsync(() -> putStripe(targets, shards, n), Thread.ofVirtual()::start);
+                String stripeKey = plan.stripeKey(s);
+                inFlight = CompletableFuture.supplyAsync(() -> putStripe(stripeKey, targets, shards, n, relocations),
+                        Thread.ofVirtual()::start);
                 if (n < buffer.length) {
                     break;
                 }
@@ -176,14 +193,48 @@ class PartWriter {
         return new WrittenStriped(part, written, stripes.size() * codec.totalShards());
     }
 
-    private Stripe putStripe(List<Target> targets, byte[][] shards, int length) {
-        List<PutResult> results = fanout.putAll(targets.stream()
+    private Stripe putStripe(String stripeKey, List<Target> targets, byte[][] shards, int length,
+                             Relocations relocations) {
+        List<PutResult> results = putRoutingAround(stripeKey, targets.stream()
                 .map(t -> new PlannedBlob(t.node(), t.id(), shards[t.index()], Checksums.crc32c(shards[t.index()])))
-                .toList());
+                .toList(), relocations);
         List<PutResult> acknowledged = requireQuorum(results, properties.ec().writeQuorum(), codec.totalShards());
         return new Stripe(length, shards[0].length, acknowledged.stream()
                 .map(r -> new Shard(index(targets, r), r.blob().node().id(), r.blob().id().value(), r.blob().crc32c()))
                 .toList());
+    }
+
+    /**
+     * Puts the blobs; a put whose node could not be reached moves to the next node in {@code placementKey}'s
+     * rendezvous order that holds none of these blobs, until it lands or no such node is left. The result of each
+     * blob is its last attempt's, whose node is where the blob actually is.
+     */
+    private List<PutResult> putRoutingAround(String placementKey, List<PlannedBlob> blobs, Relocations relocations) {
+        Set<String> used = blobs.stream().map(blob -> blob.node().id()).collect(Collectors.toCollection(HashSet::new));
+        List<PutResult> settled = new ArrayList<>();
+        List<PutResult> attempt = fanout.putAll(blobs);
+        while (true) {
+            List<PlannedBlob> moved = new ArrayList<>();
+            for (PutResult result : attempt) {
+                if (!result.unreachable()) {
+                    settled.add(result);
+                    continue;
+                }
+                placement.suspect(result.blob().node());
+                Optional<NodeInfo> next = placement.fallback(placementKey, used);
+                if (next.isEmpty()) {
+                    settled.add(result);
+                } else {
+                    used.add(next.get().id());
+                    moved.add(result.blob().on(next.get()));
+                }
+            }
+            if (moved.isEmpty()) {
+                return settled;
+            }
+            relocations.announce(moved.stream().map(PlannedBlob::ref).toList());
+            attempt = fanout.putAll(moved);
+        }
     }
 
     private static int index(List<Target> targets, PutResult result) {

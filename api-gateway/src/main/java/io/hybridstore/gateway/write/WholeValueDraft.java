@@ -27,14 +27,17 @@ final class WholeValueDraft implements Draft {
     private final String version;
     private final long createdAt;
     private final PartWriter writer;
+    private final PartWriter.Relocations relocations;
     private final byte[] replicatedValue;
     private final ReplicatedPlan replicatedPlan;
     private final StripedPlan stripedPlan;
     private WrittenReplicated replicated;
     private WrittenStriped striped;
 
-    WholeValueDraft(WriteRequest request, String version, long createdAt, PartWriter writer, long maxLength) {
+    WholeValueDraft(WriteRequest request, String version, long createdAt, PartWriter writer, long maxLength,
+                    PartWriter.Relocations relocations) {
         this.request = request;
+        this.relocations = relocations;
         this.version = version;
         this.createdAt = createdAt;
         this.writer = writer;
@@ -58,9 +61,9 @@ final class WholeValueDraft implements Draft {
     @Override
     public void writeParts() {
         if (replicatedPlan != null) {
-            replicated = writer.writeReplicated(replicatedPlan, replicatedValue);
+            replicated = writer.writeReplicated(replicatedPlan, replicatedValue, relocations);
         } else {
-            striped = writer.writeStriped(stripedPlan, request.body()::readNext);
+            striped = writer.writeStriped(stripedPlan, request.body()::readNext, relocations);
             request.body().finish();
         }
     }

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The write protocol of DESIGN.md, top to bottom: read the current manifest → plan → PENDING intent → blobs in
@@ -126,14 +127,17 @@ public class WriteCoordinator {
     /** With {@code pinned}, the commit succeeds only over {@code current}; a newer version is BaseChangedException. */
     private WriteOutcome write(WriteRequest request, Optional<VersionedManifest> current, boolean pinned) {
         String version = versionIds.next();
+        MovedBlobs moved = new MovedBlobs();
         Draft draft = switch (request.strategy()) {
             case REPLICATION, EC -> new WholeValueDraft(request, version, clock.millis(), writer,
-                    properties.maxBodySize().toBytes());
-            case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader, hotFields);
+                    properties.maxBodySize().toBytes(), moved);
+            case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader, hotFields,
+                    properties.maxFieldNamesSize().toBytes(), moved);
         };
 
         List<BlobRef> planned = draft.plannedBlobs();
         Intent intent = intents.begin(WalRecord.Operation.WRITE, request.key(), version, planned);
+        moved.bind(intent);
         boolean settled = false;
         try {
             draft.writeParts();
@@ -149,7 +153,7 @@ public class WriteCoordinator {
             throw e;
         } finally {
             if (!settled) {
-                abort(intent, planned);
+                abort(intent, Stream.concat(planned.stream(), moved.all().stream()).toList());
             }
         }
     }

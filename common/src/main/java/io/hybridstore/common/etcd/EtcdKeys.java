@@ -62,6 +62,15 @@ public record EtcdKeys(String prefix) {
         return bytes(prefix + "healer/" + name);
     }
 
+    /**
+     * The receipt of a delete, under the id of the client request that made it ({@code X-Request-Id}, which nginx
+     * sends unchanged on every attempt): a repeat of the request on another gateway finds the receipt and answers
+     * what the first attempt did. Written in the delete's own commit, under a lease that expires it.
+     */
+    public ByteSequence deleteReceipt(String requestId) {
+        return bytes(prefix + "delete-receipts/" + requestId);
+    }
+
     public ByteSequence node(String nodeId) {
         return bytes(nodesPrefix() + nodeId);
     }

@@ -4,6 +4,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.List;
+
 /** Manifests are stored in etcd as JSON; unknown fields are ignored so newer writers don't break older readers. */
 public final class ManifestCodec {
 
@@ -16,6 +18,11 @@ public final class ManifestCodec {
 
     public static byte[] toJson(Manifest manifest) {
         return JSON.writeValueAsBytes(manifest);
+    }
+
+    /** How many bytes {@code fieldOrder} takes in a manifest. */
+    public static long encodedLength(List<String> fieldOrder) {
+        return JSON.writeValueAsBytes(fieldOrder).length;
     }
 
     public static Manifest fromJson(byte[] json) {

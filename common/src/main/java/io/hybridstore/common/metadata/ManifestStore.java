@@ -20,6 +20,7 @@ import io.hybridstore.common.manifest.VersionIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -115,11 +116,33 @@ public final class ManifestStore {
 
     /** Removes the manifest if the key's mod revision is still {@code expectedModRevision}. */
     public boolean deleteIf(String objectKey, long expectedModRevision) {
+        return deleteIf(objectKey, expectedModRevision, Optional.empty());
+    }
+
+    /** Where a delete leaves its receipt: under the client request's id, with a lease that expires it. */
+    public record ReceiptSlot(String requestId, long leaseId, DeleteReceipt receipt) {
+    }
+
+    /**
+     * Removes the manifest if the key's mod revision is still {@code expectedModRevision} and, in the same commit,
+     * leaves the receipt in {@code slot}: whoever later finds the manifest gone can tell that this very request
+     * removed it.
+     */
+    public boolean deleteIf(String objectKey, long expectedModRevision, Optional<ReceiptSlot> slot) {
         ByteSequence key = keys.object(objectKey);
+        List<Op> then = new ArrayList<>(List.of(Op.delete(key, DeleteOption.DEFAULT)));
+        slot.ifPresent(s -> then.add(Op.put(keys.deleteReceipt(s.requestId()), ByteSequence.from(s.receipt().toJson()),
+                PutOption.builder().withLeaseId(s.leaseId()).build())));
         return await(kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
-                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .Then(then.toArray(Op[]::new))
                 .commit()).isSucceeded();
+    }
+
+    /** The receipt a committed delete left under {@code requestId}, while its lease lasts. */
+    public Optional<DeleteReceipt> deleteReceipt(String requestId) {
+        return await(kv.get(keys.deleteReceipt(requestId))).getKvs().stream().findFirst()
+                .map(kv -> DeleteReceipt.fromJson(kv.getValue().getBytes()));
     }
 
     /** Up to {@code limit} manifests in etcd key order, starting after the etcd key {@code afterEtcdKey} (null: from the start). */

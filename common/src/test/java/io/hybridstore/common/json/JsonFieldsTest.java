@@ -38,4 +38,13 @@ class JsonFieldsTest {
     void anEmptyBaseTakesThePatch() {
         assertThat(overlay("{}", "{\"a\":1}")).isEqualTo("{\"a\":1}");
     }
+
+    @Test
+    void slicesNumbersAndNamesOfAnyLengthTheCheckAccepts() {
+        String name = "n".repeat(60_000);
+        String number = "1".repeat(1_001);
+        assertThat(overlay("{\"" + name + "\":" + number + ",\"s\":\"" + "x".repeat(30_000_000 / 1000) + "\"}",
+                "{\"k\":1}"))
+                .startsWith("{\"" + name + "\":" + number + ",").endsWith(",\"k\":1}");
+    }
 }
