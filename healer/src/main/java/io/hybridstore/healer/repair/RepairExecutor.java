@@ -20,6 +20,9 @@ import io.hybridstore.healer.repair.RepairPlan.ReplicaFix;
 import io.hybridstore.healer.repair.RepairPlan.ShardFix;
 import io.hybridstore.healer.repair.RepairPlan.StripeFix;
 import io.hybridstore.healer.status.HealerStats;
+import io.hybridstore.shardio.ShardSource;
+import io.hybridstore.shardio.StripeFetcher;
+import io.hybridstore.shardio.StripeUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,7 @@ final class RepairExecutor {
     private final StorageNodeClient client;
     private final LeaderGate gate;
     private final HealerStats stats;
+    private final StripeFetcher stripes;
 
     RepairExecutor(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
                    HealerStats stats) {
@@ -51,6 +55,12 @@ final class RepairExecutor {
         this.client = client;
         this.gate = gate;
         this.stats = stats;
+        ShardSource nodes = ShardSource.of(directory, client);
+        this.stripes = new StripeFetcher(shard -> {
+            Optional<byte[]> bytes = nodes.fetch(shard);
+            bytes.ifPresent(b -> stats.bytesRead(b.length));
+            return bytes;
+        });
     }
 
     /** The outcome of one manifest's repair. */
@@ -137,27 +147,16 @@ final class RepairExecutor {
         return new ErasureCodedPart(part.k(), part.m(), part.length(), part.sha256(), stripes);
     }
 
-    /** Exactly k verified shards, data shards first (then no decoding is needed for them); the rest null. */
+    /**
+     * At least k verified shards among those the check found intact, fetched in parallel by the reader the gateway
+     * uses too: data shards first, parity only for what is still short; the rest null.
+     */
     private byte[][] readK(int k, int m, Stripe stripe, BlobVerdicts verdicts) {
-        byte[][] shards = new byte[k + m][];
-        int have = 0;
-        List<Shard> candidates = stripe.shards().stream()
-                .filter(s -> verdicts.of(s.node(), s.blob()) == Verdict.INTACT)
-                .sorted(Comparator.comparingInt(Shard::index)).toList();
-        for (Shard shard : candidates) {
-            if (have == k) {
-                break;
-            }
-            Optional<byte[]> bytes = fetch(shard.node(), shard.blob(), shard.crc32c());
-            if (bytes.isPresent() && bytes.get().length == stripe.shardSize()) {
-                shards[shard.index()] = bytes.get();
-                have++;
-            }
+        try {
+            return stripes.fetch(k, m, stripe, s -> verdicts.of(s.node(), s.blob()) == Verdict.INTACT).shards();
+        } catch (StripeUnavailableException e) {
+            throw new RepairAbandonedException("the stripe cannot be read: " + e.getMessage(), false);
         }
-        if (have < k) {
-            throw new RepairAbandonedException("only " + have + " of the " + k + " shards needed could be read", false);
-        }
-        return shards;
     }
 
     private Optional<byte[]> fetch(String nodeId, String blob, long crc32c) {
