@@ -75,7 +75,7 @@ class ObjectController {
         RequestValidation.declaredLength(request.getContentLengthLong(), limit);
 
         try (StreamedBody body = new StreamedBody(request.getInputStream(), request.getContentLengthLong(), limit,
-                jsonCheck, memory.reserve(0), stripedWriteWorkingSet)) {
+                jsonCheck, memory.reserve(0), stripedWriteWorkingSet, bodyCopies(strategy, merge))) {
             WriteOutcome outcome = merge
                     ? writes.merge(new MergeRequest(key, strategyGiven ? Optional.of(strategy) : Optional.empty(), body))
                     : writes.write(new WriteRequest(key, strategy, hotOnly, body));
@@ -116,6 +116,14 @@ class ObjectController {
         response.put("blobs_deleted", outcome.blobsDeleted());
         response.put("blobs_left_for_healer", outcome.blobsLeft());
         return response;
+    }
+
+    /**
+     * The body-sized arrays a write holds: a replicated value is sent as is; a field_hybrid write also holds its
+     * hot and cold parts, and a merge the stored value and the merged one.
+     */
+    private static int bodyCopies(Strategy strategy, boolean merge) {
+        return merge || strategy == Strategy.FIELD_HYBRID ? 3 : 1;
     }
 
     /** Keys may contain '/', so the key is the whole rest of the path, percent-decoded as a path (not a form). */

@@ -38,21 +38,25 @@ final class StreamedBody implements WriteBody, AutoCloseable {
     private final JsonObjectCheck check;
     private final Reservation memory;
     private final long pieceWorkingSet;
+    private final int copies;
     private long received;
     private Checker checker;
 
     /**
      * @param memory          the write's reservation, closed with the body
      * @param pieceWorkingSet what a write that reads the body in pieces holds at most (its stripes in flight)
+     * @param copies          how many body-sized arrays a write that reads the body whole holds: 1 for a copy
+     *                        sent as is, more when the write derives values from it (split parts, a merge)
      */
     StreamedBody(InputStream in, long declaredLength, long limit, JsonObjectCheck check, Reservation memory,
-                 long pieceWorkingSet) {
+                 long pieceWorkingSet, int copies) {
         this.in = in;
         this.declaredLength = declaredLength;
         this.limit = limit;
         this.check = check;
         this.memory = memory;
         this.pieceWorkingSet = pieceWorkingSet;
+        this.copies = copies;
     }
 
     @Override
@@ -89,7 +93,7 @@ final class StreamedBody implements WriteBody, AutoCloseable {
             }
             byte[] larger = allocate((int) Math.min(most, 2L * buffer.length));
             System.arraycopy(buffer, 0, larger, 0, filled);
-            memory.shrink(buffer.length);
+            memory.shrink((long) buffer.length * copies);
             buffer = larger;
         }
         if (filled > limit) {
@@ -107,12 +111,12 @@ final class StreamedBody implements WriteBody, AutoCloseable {
         }
         byte[] exact = allocate(filled);
         System.arraycopy(buffer, 0, exact, 0, filled);
-        memory.shrink(buffer.length);
+        memory.shrink((long) buffer.length * copies);
         return exact;
     }
 
     private byte[] allocate(int length) {
-        memory.grow(length);
+        memory.grow((long) length * copies);
         return new byte[length];
     }
 

@@ -85,7 +85,7 @@ class StreamedBodyTest {
     void aBodyShorterThanDeclaredIsUnreadable() {
         byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         try (StreamedBody body = new StreamedBody(new ByteArrayInputStream(json), 100, LIMIT, check,
-                budget.reserve(0), 0)) {
+                budget.reserve(0), 0, 1)) {
             assertThatThrownBy(body::readAll).isInstanceOf(UncheckedIOException.class)
                     .hasMessageContaining("could not read the request body");
         }
@@ -103,13 +103,24 @@ class StreamedBodyTest {
         }
     }
 
+    @Test
+    void aWriteThatDerivesValuesFromItsBodyReservesThemToo() {
+        byte[] json = ("{\"a\":\"" + "x".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (StreamedBody body = new StreamedBody(new ByteArrayInputStream(json), json.length, LIMIT, check,
+                budget.reserve(0), 0, 3)) {
+            body.readAll();
+            assertThat(budget.inUse()).isEqualTo(3L * json.length);
+        }
+        assertThat(budget.inUse()).isZero();
+    }
+
     /** Five bytes of a declared 60 MB body: the gateway holds what arrived, not what was promised. */
     @Test
     void aSlowSenderHoldsOnlyWhatItSent() throws Exception {
         PipedOutputStream sender = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(sender, 1 << 16);
         sender.write("{\"a\":".getBytes(StandardCharsets.UTF_8));
-        StreamedBody body = new StreamedBody(in, 60_000_000, 64_000_000, check, budget.reserve(0), 0);
+        StreamedBody body = new StreamedBody(in, 60_000_000, 64_000_000, check, budget.reserve(0), 0, 1);
         Thread reader = Thread.ofVirtual().start(() -> {
             try {
                 body.readAll();
@@ -135,7 +146,7 @@ class StreamedBodyTest {
         byte[] json = ("{\"a\":\"" + "x".repeat(200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         try (MemoryBudget.Reservation other = small.reserve(90_000);
              StreamedBody body = new StreamedBody(new ByteArrayInputStream(json), json.length, LIMIT, check,
-                     small.reserve(0), 0)) {
+                     small.reserve(0), 0, 1)) {
             assertThatThrownBy(body::readAll).isInstanceOf(OverloadedException.class);
         }
         assertThat(small.inUse()).isZero();
@@ -145,7 +156,7 @@ class StreamedBodyTest {
     void readingInPiecesReservesTheStripeWorkingSetOnce() {
         byte[] json = ("{\"a\":\"" + "x".repeat(300_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         try (StreamedBody body = new StreamedBody(new ByteArrayInputStream(json), json.length, LIMIT, check,
-                budget.reserve(0), 5_000)) {
+                budget.reserve(0), 5_000, 1)) {
             readInPieces(body, 100_000);
             assertThat(budget.inUse()).isEqualTo(5_000);
         }
@@ -154,7 +165,7 @@ class StreamedBodyTest {
 
     private int readAllStatus(byte[] bytes, long declared, long limit) {
         try (StreamedBody body = new StreamedBody(new ByteArrayInputStream(bytes), declared, limit,
-                new JsonObjectCheck(8, limit), budget.reserve(0), 0)) {
+                new JsonObjectCheck(8, limit), budget.reserve(0), 0, 1)) {
             body.readAll();
             return 0;
         } catch (ApiException e) {
@@ -164,7 +175,7 @@ class StreamedBodyTest {
 
     private StreamedBody body(byte[] bytes, long declared) {
         InputStream in = new ByteArrayInputStream(bytes);
-        return new StreamedBody(in, declared, LIMIT, check, budget.reserve(0), 0);
+        return new StreamedBody(in, declared, LIMIT, check, budget.reserve(0), 0, 1);
     }
 
     private static byte[] readInPieces(StreamedBody body, int piece) {
