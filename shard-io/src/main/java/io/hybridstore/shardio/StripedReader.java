@@ -38,7 +38,7 @@ public final class StripedReader {
             throw new IllegalArgumentException("stripes " + first + ".." + last + " of a part with "
                     + part.stripes().size());
         }
-        boolean whole = first == 0 && last == part.stripes().size() - 1;
+        boolean whole = first == 0 && last == part.stripes().size() - 1 && part.sha256() != null;
         MessageDigest sha256 = whole ? Checksums.sha256() : null;
         ReedSolomon codec = ReedSolomon.create(part.k(), part.m());
         List<String> bad = new ArrayList<>();
