@@ -57,7 +57,7 @@ class GatewayMemoryTest {
             }
         }
 
-        int served = 0;
+        int[] served = new int[3];
         for (int i = 0; i < answers.size(); i++) {
             Api.Response answer = answers.get(i).get();
             if (answer.status() == 503) {
@@ -68,9 +68,9 @@ class GatewayMemoryTest {
             if (expected.get(i) != null) {
                 assertThat(answer.text()).isEqualTo(expected.get(i));
             }
-            served++;
+            served[i % 3]++;
         }
-        assertThat(served).as("most requests are served, not refused").isGreaterThan(answers.size() / 2);
+        assertThat(served).as("replicated reads, ec reads and writes served, not all refused").doesNotContain(0);
         assertEveryGatewayUp();
         api.delete("e2e/memory/replicated");
         api.delete("e2e/memory/ec");
