@@ -78,6 +78,20 @@ final class LocalCluster {
         return "127.0.0.1:" + (9092 + PORT_OFFSET);
     }
 
+    String gatewayUrl(int n) {
+        return "http://127.0.0.1:" + (8100 + n + PORT_OFFSET);
+    }
+
+    /** Whether the process {@code up} or {@code start} started for this service is still alive. */
+    boolean isRunning(String service) {
+        try {
+            long pid = Long.parseLong(Files.readString(runDir.resolve("pids").resolve(service + ".pid")).strip());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
     Path dataDir(String service) {
         return runDir.resolve("data").resolve(service);
     }

@@ -3,6 +3,7 @@ package io.hybridstore.gateway.api;
 import io.hybridstore.common.metadata.MetadataRefusedException;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.placement.InsufficientNodesException;
+import io.hybridstore.gateway.memory.OverloadedException;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
@@ -125,6 +126,12 @@ class ApiErrors extends JsonErrors {
     ResponseEntity<ErrorBody> metadataUnavailable(MetadataUnavailableException e) {
         log.warn("Metadata unavailable: {}", e.getMessage());
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> overloaded(OverloadedException e) {
+        log.info("Request refused, memory budget full: {}", e.getMessage());
+        return answer(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", e.getMessage());
     }
 
     @ExceptionHandler

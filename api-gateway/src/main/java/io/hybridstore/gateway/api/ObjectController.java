@@ -3,18 +3,21 @@ package io.hybridstore.gateway.api;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.GatewayProperties.ErasureCoding;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.delete.DeleteCoordinator.DeleteOutcome;
 import io.hybridstore.gateway.read.ReadCoordinator;
-import io.hybridstore.gateway.read.StoredObject;
+import io.hybridstore.gateway.memory.MemoryBudget;
+import io.hybridstore.gateway.read.ReadAbortedException;
 import io.hybridstore.gateway.write.MergeRequest;
 import io.hybridstore.gateway.write.WriteCoordinator;
 import io.hybridstore.gateway.write.WriteOutcome;
 import io.hybridstore.gateway.write.WriteRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.connector.ClientAbortException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,9 +42,16 @@ class ObjectController {
     private final DeleteCoordinator deletes;
     private final GatewayProperties properties;
     private final JsonObjectCheck jsonCheck;
+    private final MemoryBudget memory;
+    private final long stripedWriteWorkingSet;
 
     ObjectController(WriteCoordinator writes, ReadCoordinator reads, DeleteCoordinator deletes,
-                     GatewayProperties properties) {
+                     GatewayProperties properties, MemoryBudget memory) {
+        this.memory = memory;
+        ErasureCoding ec = properties.ec();
+        long stripe = ec.stripeSize().toBytes();
+        // The stripe being read, and the shards of two stripes: one being encoded, one on its way to the nodes.
+        this.stripedWriteWorkingSet = stripe + 2 * stripe * (ec.dataShards() + ec.parityShards()) / ec.dataShards();
         this.writes = writes;
         this.reads = reads;
         this.deletes = deletes;
@@ -64,7 +74,8 @@ class ObjectController {
         long limit = properties.maxBodySize().toBytes();
         RequestValidation.declaredLength(request.getContentLengthLong(), limit);
 
-        try (StreamedBody body = new StreamedBody(request.getInputStream(), request.getContentLengthLong(), limit, jsonCheck)) {
+        try (StreamedBody body = new StreamedBody(request.getInputStream(), request.getContentLengthLong(), limit,
+                jsonCheck, memory.reserve(0), stripedWriteWorkingSet, bodyCopies(strategy, merge))) {
             WriteOutcome outcome = merge
                     ? writes.merge(new MergeRequest(key, strategyGiven ? Optional.of(strategy) : Optional.empty(), body))
                     : writes.write(new WriteRequest(key, strategy, hotOnly, body));
@@ -74,14 +85,27 @@ class ObjectController {
         }
     }
 
+    /**
+     * Streams the value. The status and headers go out with the first byte; a failure after that cannot become an
+     * error answer, so the connection is closed instead, short of the Content-Length: a client never takes a cut-off
+     * value for a whole one. Tomcat closes the connection at once for a {@link ClientAbortException} on a committed
+     * response, without rendering an error page into the rest of the body.
+     */
     @GetMapping("/read/**")
-    ResponseEntity<byte[]> read(HttpServletRequest request) {
-        StoredObject object = reads.read(keyFromPath(request, "/read/"));
-        return ResponseEntity.ok()
-                .contentType(MediaType.APPLICATION_JSON)
-                .header("X-HybridStore-Version", object.manifest().version())
-                .header("X-HybridStore-Strategy", object.manifest().strategy().wireName())
-                .body(object.value());
+    void read(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String key = keyFromPath(request, "/read/");
+        try {
+            reads.read(key, (manifest, length) -> {
+                response.setStatus(HttpStatus.OK.value());
+                response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                response.setHeader("X-HybridStore-Version", manifest.version());
+                response.setHeader("X-HybridStore-Strategy", manifest.strategy().wireName());
+                response.setContentLengthLong(length);
+                return response.getOutputStream();
+            });
+        } catch (ReadAbortedException e) {
+            throw new ClientAbortException(e);
+        }
     }
 
     @DeleteMapping("/delete/**")
@@ -96,6 +120,14 @@ class ObjectController {
             response.put("repeated", true);
         }
         return response;
+    }
+
+    /**
+     * The body-sized arrays a write holds: a replicated value is sent as is; a field_hybrid write also holds its
+     * hot and cold parts, and a merge the stored value and the merged one.
+     */
+    private static int bodyCopies(Strategy strategy, boolean merge) {
+        return merge || strategy == Strategy.FIELD_HYBRID ? 3 : 1;
     }
 
     /** Keys may contain '/', so the key is the whole rest of the path, percent-decoded as a path (not a form). */

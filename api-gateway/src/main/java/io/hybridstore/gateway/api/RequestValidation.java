@@ -5,9 +5,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -147,33 +144,6 @@ final class RequestValidation {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "Content-Type must be application/json (UTF-8), got " + (contentType == null ? "none" : "'" + contentType + "'"));
         }
-    }
-
-    /**
-     * Reads at most {@code limit} bytes; one more means the body is too large, whatever Content-Length said. A
-     * declared length is read straight into an array of that size, without the chunk list and final copy an
-     * unknown length costs.
-     */
-    static byte[] body(InputStream in, long declaredLength, long limit) throws IOException {
-        if (declaredLength > limit) {
-            throw tooLarge(declaredLength, limit);
-        }
-        if (declaredLength > 0) {
-            byte[] body = new byte[(int) declaredLength];
-            int n = in.readNBytes(body, 0, body.length);
-            if (n < body.length) {
-                throw new EOFException("the body ended after " + n + " of the " + declaredLength + " bytes declared");
-            }
-            return body;
-        }
-        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (body.length > limit) {
-            throw tooLarge(body.length, limit);
-        }
-        if (body.length == 0) {
-            throw emptyBody();
-        }
-        return body;
     }
 
     /** Refuses at once what the client declares too large or empty, before any of it is read. */

@@ -1,9 +1,11 @@
 package io.hybridstore.gateway.api;
 
 import io.hybridstore.common.concurrent.Futures;
+import io.hybridstore.gateway.memory.MemoryBudget.Reservation;
 import io.hybridstore.gateway.write.WriteBody;
 import org.springframework.http.HttpStatus;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -18,25 +20,43 @@ import java.util.concurrent.TimeUnit;
  * The request's body, read as the write needs it. Read whole, it is checked at once; read in pieces, the JSON check
  * runs on a virtual thread fed copies of the same bytes through a short queue, so checking costs a few slices of
  * memory however large the body, and a body that turns out not to be a JSON object fails the write at the next
- * piece. Closing it stops the check.
+ * piece. Closing it stops the check and gives its memory back.
+ *
+ * <p>What it holds is reserved in the gateway's memory budget before it is allocated: read whole, the buffer grows
+ * with the bytes that actually arrive (a declared length is a client's claim, not a reason to allocate); read in
+ * pieces, the write's stripe working set is reserved at the first piece.
  */
 final class StreamedBody implements WriteBody, AutoCloseable {
 
     private static final int SLICE = 64 * 1024;
     private static final int QUEUED_SLICES = 4;
+    private static final int FIRST_BUFFER = 64 * 1024;
 
     private final InputStream in;
     private final long declaredLength;
     private final long limit;
     private final JsonObjectCheck check;
+    private final Reservation memory;
+    private final long pieceWorkingSet;
+    private final int copies;
     private long received;
     private Checker checker;
 
-    StreamedBody(InputStream in, long declaredLength, long limit, JsonObjectCheck check) {
+    /**
+     * @param memory          the write's reservation, closed with the body
+     * @param pieceWorkingSet what a write that reads the body in pieces holds at most (its stripes in flight)
+     * @param copies          how many body-sized arrays a write that reads the body whole holds: 1 for a copy
+     *                        sent as is, more when the write derives values from it (split parts, a merge)
+     */
+    StreamedBody(InputStream in, long declaredLength, long limit, JsonObjectCheck check, Reservation memory,
+                 long pieceWorkingSet, int copies) {
         this.in = in;
         this.declaredLength = declaredLength;
         this.limit = limit;
         this.check = check;
+        this.memory = memory;
+        this.pieceWorkingSet = pieceWorkingSet;
+        this.copies = copies;
     }
 
     @Override
@@ -47,7 +67,7 @@ final class StreamedBody implements WriteBody, AutoCloseable {
     @Override
     public byte[] readAll() {
         try {
-            byte[] body = RequestValidation.body(in, declaredLength, limit);
+            byte[] body = readGrowing();
             check.requireObject(body);
             return body;
         } catch (IOException e) {
@@ -55,8 +75,56 @@ final class StreamedBody implements WriteBody, AutoCloseable {
         }
     }
 
+    /**
+     * Reads at most {@code limit} bytes; one more means the body is too large, whatever Content-Length said. The
+     * buffer doubles as bytes arrive, up to the declared length, so a declared length is read without a final copy.
+     */
+    private byte[] readGrowing() throws IOException {
+        long most = declaredLength >= 0 ? declaredLength : limit + 1;
+        if (declaredLength > limit || most > Integer.MAX_VALUE - 8) {
+            throw RequestValidation.tooLarge(most, limit);
+        }
+        byte[] buffer = allocate((int) Math.min(most, FIRST_BUFFER));
+        int filled = 0;
+        while (true) {
+            filled += in.readNBytes(buffer, filled, buffer.length - filled);
+            if (filled < buffer.length || buffer.length == most) {
+                break;
+            }
+            byte[] larger = allocate((int) Math.min(most, 2L * buffer.length));
+            System.arraycopy(buffer, 0, larger, 0, filled);
+            memory.shrink((long) buffer.length * copies);
+            buffer = larger;
+        }
+        if (filled > limit) {
+            throw RequestValidation.tooLarge(filled, limit);
+        }
+        if (filled == 0) {
+            throw RequestValidation.emptyBody();
+        }
+        if (declaredLength >= 0 && filled < declaredLength) {
+            throw new UncheckedIOException("could not read the request body", new EOFException(
+                    "the body ended after " + filled + " of the " + declaredLength + " bytes declared"));
+        }
+        if (filled == buffer.length) {
+            return buffer;
+        }
+        byte[] exact = allocate(filled);
+        System.arraycopy(buffer, 0, exact, 0, filled);
+        memory.shrink((long) buffer.length * copies);
+        return exact;
+    }
+
+    private byte[] allocate(int length) {
+        memory.grow((long) length * copies);
+        return new byte[length];
+    }
+
     @Override
     public int readNext(byte[] buffer) {
+        if (received == 0) {
+            memory.grow(pieceWorkingSet);
+        }
         int n;
         try {
             n = in.readNBytes(buffer, 0, buffer.length);
@@ -84,6 +152,7 @@ final class StreamedBody implements WriteBody, AutoCloseable {
         if (checker != null) {
             checker.thread.interrupt();
         }
+        memory.close();
     }
 
     private Checker checker() {

@@ -1,43 +1,55 @@
 package io.hybridstore.gateway.read;
 
-import io.hybridstore.common.concurrent.FanOut;
+import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.ErasureCodedPart;
 import io.hybridstore.common.manifest.Replica;
 import io.hybridstore.common.manifest.ReplicatedPart;
-import io.hybridstore.common.manifest.Shard;
-import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.node.NodeBlobs;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
-import io.hybridstore.erasure.ReedSolomon;
+import io.hybridstore.shardio.ShardSource;
+import io.hybridstore.shardio.StripeFetcher;
+import io.hybridstore.shardio.StripeUnavailableException;
+import io.hybridstore.shardio.StripedReader;
+import io.hybridstore.shardio.StripedReader.StripeSink;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the bytes of one part, verifying every blob against the CRC32C in the manifest: a replica that does not
- * verify is skipped for the next; an erasure-coded stripe reads its k data shards and decodes only when one of
- * them is missing or corrupt, fetching parity then. The blobs it had to read around are reported.
+ * Reads the bytes of one part, verifying every blob against the CRC32C in the manifest and every whole part against
+ * its SHA-256: a replica that does not verify is skipped for the next, as a bad blob; an erasure-coded part is read
+ * stripe by stripe by the shared {@link StripedReader}, which decodes around missing or corrupt shards. The blobs it
+ * had to read around are reported.
  */
 @Component
 public class PartReader {
 
     private final NodeBlobs blobs;
+    private final StripedReader striped;
 
     PartReader(NodeDirectory nodes, StorageNodeClient client) {
         this.blobs = new NodeBlobs(nodes, client);
+        this.striped = new StripedReader(new StripeFetcher(ShardSource.of(blobs)));
     }
 
     /** A part's bytes, and the blobs ("node/blob") that were missing or corrupt on the way. */
     public record PartBytes(byte[] bytes, List<String> badBlobs) {
     }
 
+    /**
+     * The first replica that matches both its CRC32C and the part's SHA-256. A replica is checked whole before any
+     * of it is handed on, so a corrupt one is never partly delivered; the memory budget bounds how many are held.
+     */
     public PartBytes readReplicated(ReplicatedPart part) {
         List<String> bad = new ArrayList<>();
         for (Replica replica : part.replicas()) {
-            Optional<byte[]> bytes = blobs.fetch(replica.node(), replica.blob(), replica.crc32c());
+            Optional<byte[]> bytes = blobs.fetch(replica.node(), replica.blob(), replica.crc32c())
+                    .filter(b -> part.sha256() == null || Checksums.sha256Hex(b).equals(part.sha256()));
             if (bytes.isPresent()) {
                 return new PartBytes(bytes.get(), bad);
             }
@@ -47,50 +59,35 @@ public class PartReader {
                 + " replicas could be read intact: " + bad);
     }
 
-    public PartBytes readStriped(ErasureCodedPart part) {
-        ReedSolomon codec = ReedSolomon.create(part.k(), part.m());
-        byte[] bytes = new byte[Math.toIntExact(part.length())];
-        List<String> bad = new ArrayList<>();
-        int offset = 0;
-        for (Stripe stripe : part.stripes()) {
-            byte[][] shards = new byte[part.k() + part.m()][];
-            List<Shard> data = stripe.shards().stream().filter(s -> s.index() < part.k()).toList();
-            List<Shard> parity = stripe.shards().stream().filter(s -> s.index() >= part.k()).toList();
-            int intact = fetchInto(data, shards, bad);
-            if (intact < part.k()) {
-                intact += fetchInto(parity, shards, bad);
-                if (intact < part.k()) {
-                    throw new ObjectUnavailableException("stripe at offset " + offset + " has " + intact
-                            + " intact shards, " + part.k() + " needed; bad: " + bad);
-                }
-                codec.reconstructData(shards);
-            }
-            int length = Math.toIntExact(stripe.length());
-            byte[] joined = codec.join(shards, length);
-            System.arraycopy(joined, 0, bytes, offset, length);
-            offset += length;
+    /** Streams the whole part to {@code sink} a stripe at a time; returns the blobs read around. */
+    public List<String> streamStriped(ErasureCodedPart part, StripeSink sink) throws IOException {
+        if (part.stripes().isEmpty()) {
+            return List.of();
         }
-        return new PartBytes(bytes, bad);
+        try {
+            return striped.read(part, 0, part.stripes().size() - 1, sink);
+        } catch (StripeUnavailableException e) {
+            throw new ObjectUnavailableException(e.getMessage());
+        }
     }
 
-    /** Fetches the shards in parallel into {@code shards[index]}; returns how many arrived intact. */
-    private int fetchInto(List<Shard> wanted, byte[][] shards, List<String> bad) {
-        List<Optional<byte[]>> fetched;
+    /** The whole part in memory, for callers that need every byte at once (a merge, the cold fields). */
+    public PartBytes readStriped(ErasureCodedPart part) {
+        byte[] bytes = new byte[Math.toIntExact(part.length())];
+        int[] offset = {0};
         try {
-            fetched = FanOut.map(wanted, s -> blobs.fetch(s.node(), s.blob(), s.crc32c()));
-        } catch (FanOut.FanOutInterruptedException e) {
-            throw new ObjectUnavailableException("interrupted while reading");
+            List<String> bad = streamStriped(part, (stripe, length) -> {
+                System.arraycopy(stripe, 0, bytes, offset[0], length);
+                offset[0] += length;
+            });
+            return new PartBytes(bytes, bad);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array does not fail", e);
         }
-        int intact = 0;
-        for (int i = 0; i < wanted.size(); i++) {
-            Optional<byte[]> shard = fetched.get(i);
-            if (shard.isPresent()) {
-                shards[wanted.get(i).index()] = shard.get();
-                intact++;
-            } else {
-                bad.add(wanted.get(i).node() + "/" + wanted.get(i).blob());
-            }
-        }
-        return intact;
+    }
+
+    /** The bytes one read of this part holds at most: the decoding working set, and the HTTP client's copies. */
+    static long workingSet(ErasureCodedPart part) {
+        return 2 * StripedReader.workingSet(part);
     }
 }

@@ -5,6 +5,8 @@ import io.hybridstore.common.json.FieldSplit;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.gateway.memory.MemoryBudget;
+import io.hybridstore.gateway.memory.MemoryBudget.Reservation;
 import io.hybridstore.gateway.read.PartReader.PartBytes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,14 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The read protocol: the manifest from etcd (a linearizable read, so a read never sees an older version than an
- * acknowledged write), then the bytes of its parts — for {@code field_hybrid} hot and cold in parallel, merged back
- * in the original field order. A read that had to read around bad blobs still succeeds and reports them.
+ * acknowledged write), then the bytes of its parts. An {@code ec} value is streamed to the client stripe by stripe;
+ * a replica, or the two parts of a {@code field_hybrid} value (read in parallel and merged back in the original
+ * field order), are verified whole before the first byte is sent. Every read first reserves what it will hold in
+ * the gateway's {@link MemoryBudget}. A read that had to read around bad blobs still succeeds and reports them.
  */
 @Component
 public class ReadCoordinator {
@@ -34,34 +40,48 @@ public class ReadCoordinator {
 
     private final ManifestStore manifests;
     private final PartReader parts;
+    private final MemoryBudget budget;
     private final Counter degradedReads;
+    private final Counter abortedReads;
     private final RepairHints repairHints;
 
-    ReadCoordinator(ManifestStore manifests, PartReader parts, MeterRegistry meters, RepairHints repairHints) {
+    ReadCoordinator(ManifestStore manifests, PartReader parts, MemoryBudget budget, MeterRegistry meters,
+                    RepairHints repairHints) {
         this.manifests = manifests;
         this.parts = parts;
+        this.budget = budget;
         this.repairHints = repairHints;
         this.degradedReads = Counter.builder("hybridstore.gateway.degraded.reads")
                 .description("Reads that found a missing or corrupt blob and read around it")
                 .register(meters);
+        this.abortedReads = Counter.builder("hybridstore.gateway.aborted.reads")
+                .description("Streamed reads cut off midway because a later stripe could not be read")
+                .register(meters);
     }
 
     /**
-     * Reads the committed version. A concurrent overwrite may delete the blobs of the version this read started
-     * with; then the manifest is read again and the read retried on the newer version, so a reader sees the old
-     * value or the new one, never an error that only a race produced.
+     * Streams the committed version to {@code target}. A concurrent overwrite may delete the blobs of the version
+     * this read started with; until the first byte is sent, the manifest is then read again and the read retried on
+     * the newer version, so a reader sees the old value or the new one, never an error that only a race produced.
+     * Once bytes are out, a failure can only cut the answer off: {@link ReadAbortedException}.
      */
-    public StoredObject read(String key) {
+    public void read(String key, ReadTarget target) throws IOException {
         Manifest manifest = current(key);
         for (int attempt = 1; ; attempt++) {
-            List<String> bad = new ArrayList<>();
-            try {
-                byte[] value = readParts(manifest, bad);
+            Delivery delivery = new Delivery(target, manifest);
+            try (Reservation ignored = budget.reserve(workingSet(manifest))) {
+                List<String> bad = deliver(manifest, delivery);
                 if (!bad.isEmpty() && current(key).version().equals(manifest.version())) {
                     reportDegraded(manifest, bad);
                 }
-                return new StoredObject(manifest, value);
+                return;
             } catch (ObjectUnavailableException e) {
+                if (delivery.out != null) {
+                    abortedReads.increment();
+                    log.warn("Read of '{}' version {} cut off midway: {}", key, manifest.version(), e.getMessage());
+                    repairHints.report(manifest.key(), manifest.version());
+                    throw new ReadAbortedException("the read of '" + key + "' failed midway: " + e.getMessage(), e);
+                }
                 Manifest now = current(key);
                 if (now.version().equals(manifest.version()) || attempt == MAX_ATTEMPTS) {
                     log.warn("Read of '{}' failed on version {} after {} attempts: {}", key, manifest.version(),
@@ -79,7 +99,7 @@ public class ReadCoordinator {
      */
     public byte[] value(Manifest manifest) {
         List<String> bad = new ArrayList<>();
-        byte[] value = readParts(manifest, bad);
+        byte[] value = readWhole(manifest, bad);
         if (!bad.isEmpty()) {
             reportDegraded(manifest, bad);
         }
@@ -103,7 +123,37 @@ public class ReadCoordinator {
         return manifests.get(key).map(VersionedManifest::manifest).orElseThrow(() -> new ObjectNotFoundException(key));
     }
 
-    private byte[] readParts(Manifest manifest, List<String> bad) {
+    private List<String> deliver(Manifest manifest, Delivery delivery) throws IOException {
+        List<String> bad = new ArrayList<>();
+        switch (manifest.strategy()) {
+            case EC -> bad.addAll(parts.streamStriped(manifest.erasureCoded(),
+                    (bytes, length) -> delivery.open(manifest.erasureCoded().length()).write(bytes, 0, length)));
+            case REPLICATION, FIELD_HYBRID -> {
+                byte[] value = readWhole(manifest, bad);
+                delivery.open(value.length).write(value);
+            }
+        }
+        delivery.open(manifest.size());
+        return bad;
+    }
+
+    /**
+     * What a read of this version holds at most: for {@code ec} one stripe's working set; for a replica the value
+     * twice (the HTTP client's buffers and the array they are copied into); for {@code field_hybrid} both parts,
+     * and the merged value besides.
+     */
+    private static long workingSet(Manifest manifest) {
+        long hot = manifest.replicated() == null ? 0 : manifest.replicated().length();
+        long cold = manifest.erasureCoded() == null ? 0 : manifest.erasureCoded().length();
+        long coldStripe = manifest.erasureCoded() == null ? 0 : PartReader.workingSet(manifest.erasureCoded());
+        return switch (manifest.strategy()) {
+            case EC -> coldStripe;
+            case REPLICATION -> 2 * hot;
+            case FIELD_HYBRID -> 3 * hot + 2 * cold + coldStripe;
+        };
+    }
+
+    private byte[] readWhole(Manifest manifest, List<String> bad) {
         return switch (manifest.strategy()) {
             case REPLICATION -> collect(parts.readReplicated(manifest.replicated()), bad);
             case EC -> collect(parts.readStriped(manifest.erasureCoded()), bad);
@@ -130,5 +180,25 @@ public class ReadCoordinator {
     private static byte[] collect(PartBytes part, List<String> bad) {
         bad.addAll(part.badBlobs());
         return part.bytes();
+    }
+
+    /** Opens the target once, on the first byte; whether it is open decides if a failure may still be answered. */
+    private static final class Delivery {
+
+        private final ReadTarget target;
+        private final Manifest manifest;
+        private OutputStream out;
+
+        Delivery(ReadTarget target, Manifest manifest) {
+            this.target = target;
+            this.manifest = manifest;
+        }
+
+        OutputStream open(long length) throws IOException {
+            if (out == null) {
+                out = target.open(manifest, length);
+            }
+            return out;
+        }
     }
 }

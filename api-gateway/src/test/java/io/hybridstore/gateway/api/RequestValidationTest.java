@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -95,14 +94,6 @@ class RequestValidationTest {
             "application/*, 415", "garbage, 415"})
     void contentTypeMustBeJson(String contentType, int expected) {
         assertThat(status(() -> RequestValidation.jsonContentType(contentType))).isEqualTo(expected);
-    }
-
-    @Test
-    void bodiesOverTheLimitAre413WhateverContentLengthSays() {
-        assertThat(status(() -> RequestValidation.body(new ByteArrayInputStream(new byte[11]), -1, 10))).isEqualTo(413);
-        assertThat(status(() -> RequestValidation.body(new ByteArrayInputStream(new byte[5]), 11, 10))).isEqualTo(413);
-        assertThat(status(() -> RequestValidation.body(new ByteArrayInputStream(new byte[10]), 10, 10))).isEqualTo(0);
-        assertThat(status(() -> RequestValidation.body(new ByteArrayInputStream(new byte[0]), 0, 10))).isEqualTo(422);
     }
 
     private interface Call {

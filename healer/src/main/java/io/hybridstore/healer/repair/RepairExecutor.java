@@ -21,6 +21,8 @@ import io.hybridstore.healer.repair.RepairPlan.ReplicaFix;
 import io.hybridstore.healer.repair.RepairPlan.ShardFix;
 import io.hybridstore.healer.repair.RepairPlan.StripeFix;
 import io.hybridstore.healer.status.HealerStats;
+import io.hybridstore.shardio.StripeFetcher;
+import io.hybridstore.shardio.StripeUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,6 +54,7 @@ final class RepairExecutor {
     private final HealerStats stats;
     private final NodeBlobs nodeBlobs;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final StripeFetcher stripes;
 
     RepairExecutor(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
                    HealerStats stats) {
@@ -62,6 +64,7 @@ final class RepairExecutor {
         this.gate = gate;
         this.stats = stats;
         this.nodeBlobs = new NodeBlobs(directory, client);
+        this.stripes = new StripeFetcher(shard -> fetch(shard.node(), shard.blob(), shard.crc32c()));
     }
 
     /** The outcome of one manifest's repair; BUSY: another repair of the key was running in this healer. */
@@ -161,37 +164,20 @@ final class RepairExecutor {
         return new ErasureCodedPart(part.k(), part.m(), part.length(), part.sha256(), stripes);
     }
 
-    /** Exactly k verified shards, data shards first (then no decoding is needed for them); the rest null. */
+    /**
+     * At least k verified shards among those the check found intact, fetched in parallel by the reader the gateway
+     * uses too: data shards first, parity only for what is still short; the rest null.
+     */
     private byte[][] readK(int k, int m, Stripe stripe, BlobVerdicts verdicts) {
-        byte[][] shards = new byte[k + m][];
-        int have = 0;
-        List<Shard> candidates = stripe.shards().stream()
-                .filter(s -> verdicts.of(s.node(), s.blob()) == Verdict.INTACT)
-                .sorted(Comparator.comparingInt(Shard::index)).toList();
-        for (Shard shard : candidates) {
-            if (have == k) {
-                break;
-            }
-            Optional<byte[]> bytes = fetch(shard.node(), shard.blob(), shard.crc32c());
-            if (bytes.isPresent() && bytes.get().length == stripe.shardSize()) {
-                shards[shard.index()] = bytes.get();
-                have++;
-            }
+        try {
+            return stripes.fetch(k, m, stripe, s -> verdicts.of(s.node(), s.blob()) == Verdict.INTACT).shards();
+        } catch (StripeUnavailableException e) {
+            throw new RepairAbandonedException("the stripe cannot be read: " + e.getMessage(), false);
         }
-        if (have < k) {
-            throw new RepairAbandonedException("only " + have + " of the " + k + " shards needed could be read", false);
-        }
-        return shards;
     }
 
     private Optional<byte[]> fetch(String nodeId, String blob, long crc32c) {
-        Optional<byte[]> bytes = directory.resolve(nodeId).flatMap(node -> {
-            try {
-                return client.get(node, new BlobId(blob), OptionalLong.of(crc32c));
-            } catch (StorageNodeException e) {
-                return Optional.empty();
-            }
-        });
+        Optional<byte[]> bytes = nodeBlobs.fetch(nodeId, blob, crc32c);
         bytes.ifPresent(b -> stats.bytesRead(b.length));
         return bytes;
     }
