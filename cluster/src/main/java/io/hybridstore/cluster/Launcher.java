@@ -75,16 +75,17 @@ public final class Launcher {
                 + "' (one of: " + String.join(" ", topology.instances().stream().map(Instance::name).toList()) + ")"));
     }
 
-    /** Copies every built jar into the run dir (atomically, for a reader mid-start). */
+    /** Copies the built jar of every Java service into the run dir (atomically, for a reader mid-start). */
     public void installJars() throws IOException {
         Files.createDirectories(runDir.jar("x").getParent());
         for (String module : topology.modules()) {
             Path built = repo.resolve(module).resolve("target").resolve(module + ".jar");
-            if (Files.isRegularFile(built)) {
-                Path tmp = runDir.jar(module + ".tmp");
-                Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, runDir.jar(module), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (!Files.isRegularFile(built)) {
+                throw new IllegalStateException(built + " missing: build it (scripts/cluster.sh build, or mvn package)");
             }
+            Path tmp = runDir.jar(module + ".tmp");
+            Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, runDir.jar(module), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 
