@@ -34,7 +34,10 @@ final class Health {
         int port = topology.port(instance);
         return switch (instance.service().name()) {
             // etcd answers 503 on /health until its members have a quorum and a leader.
-            case Topology.ETCD -> get(port).contains("\"health\":\"true\"");
+            case Topology.ETCD -> {
+                String body = get(port);
+                yield body != null && body.contains("\"health\":\"true\"");
+            }
             // The port opens before the broker serves requests; its own "started" line, after the last start
             // marker, is the earliest moment clients get answers.
             case Topology.KAFKA -> portInUse(port) && kafkaStarted(runDir.logFile(instance.name()));
