@@ -45,13 +45,13 @@ final class Health {
         };
     }
 
-    /** The body of a 2xx answer to GET /health, or "" for an answer that is not 2xx, or null for none. */
+    /** The body of a 2xx answer to GET /health, or null for another answer or none. */
     private String get(int port) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                 .timeout(TIMEOUT).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() / 100 == 2 ? response.body() : "";
+            return response.statusCode() / 100 == 2 ? response.body() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

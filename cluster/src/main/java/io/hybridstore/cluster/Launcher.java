@@ -248,15 +248,27 @@ public final class Launcher {
         log.accept("killed " + instance);
     }
 
-    /** SIGSTOP: the process holds its connections but answers nothing. */
+    /**
+     * SIGSTOP: the process holds its connections but answers nothing. Returns once the kernel has stopped it, so a
+     * caller's next request meets a paused process.
+     */
     public void pause(Instance instance) {
         running(instance).ifPresent(h -> groupSignal("STOP", h.pid()));
+        awaitPaused(instance, true);
         log.accept("paused " + instance);
     }
 
     public void resume(Instance instance) {
         running(instance).ifPresent(h -> groupSignal("CONT", h.pid()));
+        awaitPaused(instance, false);
         log.accept("resumed " + instance);
+    }
+
+    private void awaitPaused(Instance instance, boolean paused) {
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (running(instance).isPresent() && paused(instance) != paused && Instant.now().isBefore(deadline)) {
+            sleep(20);
+        }
     }
 
     public boolean paused(Instance instance) {
