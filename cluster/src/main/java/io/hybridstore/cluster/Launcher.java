@@ -108,7 +108,8 @@ public final class Launcher {
     private boolean ours(long pid, Instance instance) {
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            return new String(cmdline, StandardCharsets.UTF_8).contains(commands.marker(instance));
+            // Arguments end in NUL there: storage-node-1's data dir must not match storage-node-10's.
+            return new String(cmdline, StandardCharsets.UTF_8).contains(commands.marker(instance) + "\0");
         } catch (IOException e) {
             return false;
         }
