@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: every module's unit tests, then the system tests, which start a real cluster of their own
-# with scripts/cluster.sh (run dir system-tests/target/cluster, every port +10000, so a cluster on :8000 is left
-# alone) and stop it when they finish. Installs what it needs first: Debian packages, Java 25, Maven dependencies.
+# with the cluster module's launcher (run dir system-tests/target/cluster, every port +10000, so a cluster on :8000
+# is left alone) and stop it when they finish. Installs what it needs first: Debian packages, Java 25, Maven dependencies.
 #
 #   scripts/test.sh [extra mvn arguments, e.g. -pl common -am]
 set -euo pipefail

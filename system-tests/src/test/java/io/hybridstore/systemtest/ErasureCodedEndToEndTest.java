@@ -150,7 +150,7 @@ class ErasureCodedEndToEndTest {
 
     /** Straight to a gateway, chunked: nginx would buffer the body and declare its length. */
     private Api.Response postChunked(String key, byte[] body) {
-        String gateway = "http://127.0.0.1:" + (8101 + LocalCluster.PORT_OFFSET);
+        String gateway = cluster.gatewayUrl(1);
         return new Api(gateway).send(HttpRequest.newBuilder(URI.create(gateway + "/write?strategy=ec&key=" + Api.encode(key)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));

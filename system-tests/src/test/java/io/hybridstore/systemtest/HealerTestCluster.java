@@ -39,7 +39,7 @@ final class HealerTestCluster {
     final Api api = new Api(cluster.gatewayUrl());
 
     Api healer(int n) {
-        return new Api("http://127.0.0.1:" + (8200 + n + LocalCluster.PORT_OFFSET));
+        return new Api(cluster.healerUrl(n));
     }
 
     Api node(int n) {

@@ -1,20 +1,30 @@
 package io.hybridstore.systemtest;
 
+import io.hybridstore.cluster.Cluster;
+import io.hybridstore.cluster.Instance;
+import io.hybridstore.cluster.Launcher;
+import io.hybridstore.cluster.Topology;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The real local cluster (etcd ×3, so that a member can be stopped), started once per test JVM with
- * {@code scripts/cluster.sh} in its own run directory and on ports offset by 10000, so the tests never touch a
- * developer's cluster on :8000. Stopped when the JVM exits, unless {@code HS_TEST_KEEP_CLUSTER=1} asks to keep it
- * for a look at its logs; a kept cluster is then reused, data and all, by the next run with that setting (a cluster
- * takes minutes to start on two busy cores, so this is how one iterates on a system test).
+ * The real local cluster (etcd ×3, so that a member can be stopped), started once per test JVM by the cluster
+ * module's launcher, in its own run directory and on ports offset by 10000, so the tests never touch a developer's
+ * cluster on :8000. The launcher holds the processes it started as {@link Process} handles; its progress goes to
+ * {@code launcher.log} in the run directory. Stopped when the JVM exits, unless {@code HS_TEST_KEEP_CLUSTER=1} asks
+ * to keep it for a look at its logs; a kept cluster is then reused, data and all, by the next run with that setting
+ * (a cluster takes minutes to start on two busy cores, so this is how one iterates on a system test). The packages
+ * (etcd, nginx) must be installed: scripts/test.sh does it through {@code scripts/cluster.sh deps}.
  */
 final class LocalCluster {
 
@@ -25,12 +35,38 @@ final class LocalCluster {
     private static LocalCluster instance;
     private static IllegalStateException startFailure;
 
-    private final Path repo;
-    private final Path runDir;
+    private final Cluster cluster;
+    private final Launcher launcher;
+    private final Topology topology;
 
     private LocalCluster(Path repo) {
-        this.repo = repo;
-        this.runDir = repo.resolve("system-tests/target/cluster" + (PORT_OFFSET == 10_000 ? "" : "-" + PORT_OFFSET));
+        Path runDir = repo.resolve("system-tests/target/cluster" + (PORT_OFFSET == 10_000 ? "" : "-" + PORT_OFFSET));
+        Map<String, String> settings = new HashMap<>(System.getenv());
+        settings.putAll(Map.of(
+                "HS_RUN_DIR", runDir.toString(),
+                "HS_PORT_OFFSET", Integer.toString(PORT_OFFSET),
+                "HS_ETCD_MEMBERS", "3",
+                "HYBRIDSTORE_GATEWAY_MAX_BODY_SIZE", MAX_BODY_BYTES + "B",
+                // The healers converge in seconds here; production defaults are minutes (README, "### healer").
+                "HYBRIDSTORE_HEALER_REPAIR_SCANINTERVAL", "2s",
+                "HYBRIDSTORE_HEALER_REPAIR_NODEGRACE", "10s",
+                "HYBRIDSTORE_HEALER_ROLLBACK_ZOMBIETIMEOUT", "10s",
+                "HYBRIDSTORE_HEALER_GC_GRACE", "20s",
+                "HYBRIDSTORE_WAL_HEARTBEATINTERVAL", "3s"));
+        Path log = runDir.resolve("launcher.log");
+        this.cluster = Cluster.of(repo, settings, line -> append(log, line));
+        this.launcher = cluster.launcher();
+        this.topology = cluster.topology();
+    }
+
+    private static void append(Path log, String line) {
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -42,134 +78,96 @@ final class LocalCluster {
             throw new IllegalStateException("the local cluster failed to start earlier", startFailure);
         }
         if (instance == null) {
-            LocalCluster cluster = new LocalCluster(Path.of(System.getProperty("hybridstore.repo", "..")).toAbsolutePath().normalize());
+            LocalCluster local = new LocalCluster(Path.of(System.getProperty("hybridstore.repo", "..")).toAbsolutePath().normalize());
             boolean keep = "1".equals(System.getenv("HS_TEST_KEEP_CLUSTER"));
             if (!keep) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.script(Duration.ofMinutes(2), "down")));
+                Runtime.getRuntime().addShutdownHook(new Thread(local.cluster::down));
             }
             try {
-                if (keep) {
-                    cluster.script(Duration.ofMinutes(15), "up", "--etcd-members", "3");
-                } else {
-                    cluster.script(Duration.ofMinutes(15), "up", "--clean", "--etcd-members", "3");
-                }
-            } catch (IllegalStateException e) {
-                startFailure = e;
-                throw e;
+                local.cluster.up(!keep);
+            } catch (IOException | RuntimeException e) {
+                startFailure = new IllegalStateException("the local cluster did not come up: " + e.getMessage(), e);
+                throw startFailure;
             }
-            instance = cluster;
+            instance = local;
         }
         return instance;
     }
 
     String gatewayUrl() {
-        return "http://127.0.0.1:" + (8000 + PORT_OFFSET);
+        return topology.url(topology.instance(Topology.NGINX, 1));
+    }
+
+    /** One gateway itself, not through nginx. */
+    String gatewayUrl(int n) {
+        return topology.url(topology.instance(Topology.GATEWAY, n));
     }
 
     String storageNodeUrl(int n) {
-        return "http://127.0.0.1:" + (8000 + n + PORT_OFFSET);
+        return topology.url(topology.instance(Topology.STORAGE_NODE, n));
+    }
+
+    String healerUrl(int n) {
+        return topology.url(topology.instance(Topology.HEALER, n));
     }
 
     String etcdUrl() {
-        return "http://127.0.0.1:" + (2379 + PORT_OFFSET);
+        return topology.url(topology.instance(Topology.ETCD, 1));
     }
 
     String kafkaBootstrap() {
-        return "127.0.0.1:" + (9092 + PORT_OFFSET);
-    }
-
-    String gatewayUrl(int n) {
-        return "http://127.0.0.1:" + (8100 + n + PORT_OFFSET);
+        return topology.kafkaBootstrap();
     }
 
     /** Whether the process {@code up} or {@code start} started for this service is still alive. */
     boolean isRunning(String service) {
-        try {
-            long pid = Long.parseLong(Files.readString(runDir.resolve("pids").resolve(service + ".pid")).strip());
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        } catch (IOException | NumberFormatException e) {
-            return false;
-        }
+        return launcher.running(launcher.instance(service)).isPresent();
     }
 
     Path dataDir(String service) {
-        return runDir.resolve("data").resolve(service);
+        return launcher.runDir().dataDir(service);
     }
 
     /** SIGKILL, as a crash or a pulled plug would; the process gets no chance to clean up. */
     void kill(String service) {
-        script(Duration.ofMinutes(1), "kill", service);
+        launcher.kill(launcher.instance(service));
     }
 
-    /** SIGTERM, then SIGKILL after the script's stop timeout: an orderly shutdown. */
+    /** SIGTERM, then SIGKILL after the launcher's stop timeout: an orderly shutdown. */
     void stop(String service) {
-        script(Duration.ofMinutes(1), "stop", service);
+        launcher.stop(List.of(launcher.instance(service)));
     }
 
     /** SIGSTOP: the process holds its connections but answers nothing, as a hung disk would make it. */
     void pause(String service) {
-        script(Duration.ofMinutes(1), "pause", service);
+        launcher.pause(launcher.instance(service));
     }
 
     void resume(String service) {
-        script(Duration.ofMinutes(1), "resume", service);
+        launcher.resume(launcher.instance(service));
     }
 
     /** Starts a stopped or killed process again with the command line {@code up} gave it, and waits until healthy. */
     void start(String service) {
-        script(Duration.ofMinutes(6), "start", service);
+        startAndAwait(List.of(launcher.instance(service)));
     }
 
-    /** Starts whatever is not running (a no-op for a process that is), resumes paused ones, and waits for health. */
+    /**
+     * Resumes paused processes, starts whatever is not running (a no-op for a process that is) and waits for
+     * health, wave by wave in start order.
+     */
     void startAll() {
-        List<String> services = new ArrayList<>(List.of("etcd-1", "etcd-2", "etcd-3", "kafka-1"));
-        for (int n = 1; n <= 6; n++) {
-            services.add("storage-node-" + n);
-        }
-        services.addAll(List.of("healer-1", "healer-2", "gateway-1", "gateway-2", "gateway-3", "nginx-1"));
-        for (String service : services) {
-            resume(service);
-            start(service);
+        for (List<Instance> wave : topology.startWaves()) {
+            wave.forEach(launcher::resume);
+            startAndAwait(wave);
         }
     }
 
-    private void script(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", repo.resolve("scripts/cluster.sh").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of(
-                "HS_RUN_DIR", runDir.toString(),
-                "HS_PORT_OFFSET", Integer.toString(PORT_OFFSET),
-                "HYBRIDSTORE_GATEWAY_MAX_BODY_SIZE", MAX_BODY_BYTES + "B",
-                // The healers converge in seconds here; production defaults are minutes (README, "### healer").
-                "HYBRIDSTORE_HEALER_REPAIR_SCANINTERVAL", "2s",
-                "HYBRIDSTORE_HEALER_REPAIR_NODEGRACE", "10s",
-                "HYBRIDSTORE_HEALER_ROLLBACK_ZOMBIETIMEOUT", "10s",
-                "HYBRIDSTORE_HEALER_GC_GRACE", "20s",
-                "HYBRIDSTORE_WAL_HEARTBEATINTERVAL", "3s"));
+    private void startAndAwait(List<Instance> instances) {
         try {
-            Files.createDirectories(runDir);
-            Path output = runDir.resolve("cluster-sh.out");
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " did not finish within " + timeout);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " failed with exit code "
-                        + process.exitValue() + ":\n" + tail(output));
-            }
+            launcher.startAndAwait(instances);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run cluster.sh", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running cluster.sh", e);
+            throw new UncheckedIOException("cannot start " + instances, e);
         }
-    }
-
-    private static String tail(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 }

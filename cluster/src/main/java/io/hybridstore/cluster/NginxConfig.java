@@ -1,0 +1,63 @@
+package io.hybridstore.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The repository's nginx.conf with every line marked {@code # local: KEY} rewritten for a run dir and its ports;
+ * docker-compose mounts the same file as is, so the two cannot drift.
+ */
+final class NginxConfig {
+
+    private static final Pattern MARKER = Pattern.compile("# local: ([a-z_]+)");
+    private static final String TEMP_PATH = "_temp_path";
+
+    private NginxConfig() {
+    }
+
+    static List<String> render(List<String> template, Topology topology, RunDir runDir, Instance nginx) {
+        Path dir = runDir.dataDir(nginx.name());
+        List<String> out = new ArrayList<>();
+        boolean gatewaysDone = false;
+        for (String line : template) {
+            Matcher marker = MARKER.matcher(line);
+            if (!marker.find()) {
+                out.add(line);
+                continue;
+            }
+            String key = marker.group(1);
+            String indent = line.substring(0, line.length() - line.stripLeading().length());
+            switch (key) {
+                case "gateway" -> {
+                    if (!gatewaysDone) {
+                        for (Instance gateway : topology.instancesOf(nginx.service().fronts())) {
+                            out.add(indent + "server 127.0.0.1:" + topology.port(gateway) + " max_fails=3 fail_timeout=5s;");
+                        }
+                        gatewaysDone = true;
+                    }
+                }
+                case "error_log" -> out.add(indent + "error_log " + runDir.logFile(nginx.name()) + " warn;");
+                case "pid" -> out.add(indent + "pid " + dir.resolve("nginx.pid") + ";");
+                case "access_log" -> out.add(indent + "access_log " + runDir.logFile(nginx.name() + ".access")
+                        + " combined buffer=64k flush=1s;");
+                case "listen" -> out.add(indent + "listen 127.0.0.1:" + topology.port(nginx) + ";");
+                default -> {
+                    if (!key.endsWith(TEMP_PATH)) {
+                        throw new IllegalStateException("nginx.conf: unknown '# local: " + key + "' marker");
+                    }
+                    out.add(indent + key + " " + dir.resolve(key.substring(0, key.length() - TEMP_PATH.length())) + ";");
+                }
+            }
+        }
+        return out;
+    }
+
+    static void write(Path repo, Topology topology, RunDir runDir, Instance nginx, Path out) throws IOException {
+        Files.write(out, render(Files.readAllLines(repo.resolve("nginx.conf")), topology, runDir, nginx));
+    }
+}
