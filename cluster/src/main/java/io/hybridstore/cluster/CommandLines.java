@@ -77,8 +77,11 @@ final class CommandLines {
         Path dir = runDir.dataDir(instance.name());
         Path conf = dir.resolve("nginx.conf");
         NginxConfig.write(repo, topology, runDir, instance, conf);
+        // Started by root, nginx would run its workers as an unprivileged user, who cannot reach the spool files in a
+        // run dir under a private folder (a `mktemp -d` clone, /root): large answers were then cut off mid-body.
+        String globals = "root".equals(System.getProperty("user.name")) ? "daemon off; user root;" : "daemon off;";
         return List.of(executable("nginx"), "-c", conf.toString(), "-p", dir.toString(),
-                "-e", runDir.logFile(instance.name()).toString(), "-g", "daemon off;");
+                "-e", runDir.logFile(instance.name()).toString(), "-g", globals);
     }
 
     /** A program from PATH, or from /usr/sbin and /usr/bin where Debian puts nginx and etcd. */

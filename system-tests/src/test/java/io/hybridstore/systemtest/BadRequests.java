@@ -186,9 +186,8 @@ final class BadRequests {
                 write("invalid UTF-8", "/write?" + k, json,
                         new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, 422),
                 write("over the body limit", "/write?" + k, json, oversized(), 413),
-                // bodies the JSON parser's own limits or the encoding rules reject (invalid_json family)
-                write("a 1,001-digit number", hybrid, json, bytes("{\"a\":" + "7".repeat(1001) + "}"), 422),
-                write("a 60,000-character field name", hybrid, json, bytes("{\"" + "n".repeat(60_000) + "\":1}"), 422),
+                // bodies the strict UTF-8 rules reject (invalid_json); long numbers and names are valid JSON, accepted
+                // and read back by every strategy alike (HostileInputTest), so they are not bad input
                 write("UTF-16LE with a BOM", hybrid, json, utf16le(true), 422),
                 write("UTF-16LE without a BOM", hybrid, json, utf16le(false), 422),
                 write("overlong UTF-8 ('/' as C0 AF)", hybrid, json, inString(0xC0, 0xAF), 422),

@@ -13,6 +13,7 @@ public record ErrorBody(String error, String detail) {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
+            case 408 -> "request_timeout";
             case 413 -> "content_too_large";
             case 415 -> "unsupported_media_type";
             case 500 -> "internal_error";

@@ -51,6 +51,12 @@ public class TomcatConfiguration {
         };
     }
 
+    /** Replaces Boot's error page body, so even a container-level error answers {@code {error, detail}}. */
+    @Bean
+    JsonErrorController jsonErrorController() {
+        return new JsonErrorController();
+    }
+
     /** Boot registers its FormContentFilter bean as a filter unless a registration for it says otherwise. */
     @Bean
     FilterRegistrationBean<FormContentFilter> formBodiesAreNotParameters(FormContentFilter formContentFilter) {

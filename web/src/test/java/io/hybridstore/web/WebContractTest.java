@@ -1,6 +1,7 @@
 package io.hybridstore.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -74,6 +75,12 @@ class WebContractTest {
         @GetMapping("/mapped")
         String mapped() {
             throw new UnsupportedOperationException("mapped by the service");
+        }
+
+        /** What Tomcat does itself when a request body stops arriving. */
+        @GetMapping("/container-error")
+        void containerError(HttpServletResponse response) throws IOException {
+            response.sendError(408);
         }
 
         @GetMapping("/typed")
@@ -171,6 +178,14 @@ class WebContractTest {
         } finally {
             logger.detachAppender(logged);
         }
+    }
+
+    @Test
+    void anErrorTheContainerAnswersItselfHasTheJsonBody() throws Exception {
+        HttpResponse<String> response = send("GET", "/container-error", null, null);
+
+        assertError(response, 408, "request_timeout");
+        assertThat(json.readTree(response.body()).properties()).hasSize(2);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String error) {
