@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,7 +64,12 @@ class GatewayMemoryTest {
         for (int i = 0; i < answers.size(); i++) {
             Api.Response answer = answers.get(i).get();
             if (answer.status() == 503) {
-                assertThat(answer.json().path("error").asString()).as(answer.text()).isEqualTo("overloaded");
+                // Refused, nothing changed. 150 large requests at once starve two cores enough that a storage node
+                // can miss its lease renewal and refuse puts for a moment, so a write may also lose its quorum.
+                Set<String> refusals = expected.get(i) == null
+                        ? Set.of("overloaded", "write_quorum_not_reached", "insufficient_nodes")
+                        : Set.of("overloaded");
+                assertThat(answer.json().path("error").asString()).as(answer.text()).isIn(refusals);
                 continue;
             }
             assertThat(answer.status()).as(answer.text()).isEqualTo(200);
