@@ -1,5 +1,6 @@
 package io.hybridstore.shardio;
 
+import io.hybridstore.common.concurrent.FanOut;
 import io.hybridstore.common.manifest.Shard;
 import io.hybridstore.common.manifest.Stripe;
 
@@ -7,10 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /**
@@ -57,32 +54,23 @@ public final class StripeFetcher {
         if (wanted.isEmpty()) {
             return 0;
         }
+        List<Optional<byte[]>> fetched;
+        try {
+            fetched = FanOut.map(wanted, source::fetch);
+        } catch (FanOut.FanOutInterruptedException e) {
+            throw new StripeUnavailableException("interrupted while fetching shards");
+        }
         int intact = 0;
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Optional<byte[]>>> futures = wanted.stream()
-                    .map(s -> executor.submit(() -> source.fetch(s))).toList();
-            for (int i = 0; i < wanted.size(); i++) {
-                Shard shard = wanted.get(i);
-                Optional<byte[]> bytes = join(futures.get(i)).filter(b -> b.length == stripe.shardSize());
-                if (bytes.isPresent()) {
-                    shards[shard.index()] = bytes.get();
-                    intact++;
-                } else {
-                    bad.add(shard.node() + "/" + shard.blob());
-                }
+        for (int i = 0; i < wanted.size(); i++) {
+            Shard shard = wanted.get(i);
+            Optional<byte[]> bytes = fetched.get(i).filter(b -> b.length == stripe.shardSize());
+            if (bytes.isPresent()) {
+                shards[shard.index()] = bytes.get();
+                intact++;
+            } else {
+                bad.add(shard.node() + "/" + shard.blob());
             }
         }
         return intact;
-    }
-
-    private static <T> T join(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StripeUnavailableException("interrupted while fetching shards");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("shard fetch failed unexpectedly", e.getCause());
-        }
     }
 }

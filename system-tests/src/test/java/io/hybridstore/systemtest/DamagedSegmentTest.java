@@ -74,7 +74,7 @@ class DamagedSegmentTest {
         values.forEach(this::assertReads);
         healer.fullPass();
         for (int i = 0; i < OBJECTS; i++) {
-            healer.assertFullyRedundant(versions.get(i), i % 2 == 0 ? 3 : 6);
+            healer.awaitFullyRedundant(versions.get(i), i % 2 == 0 ? 3 : 6);
         }
         values.forEach(this::assertReads);
     }

@@ -150,6 +150,17 @@ final class HealerTestCluster {
         assertThat(total).as("blobs of %s: %s", version, blobs).isEqualTo(expected);
     }
 
+    /**
+     * {@link #assertFullyRedundant} once garbage collection has removed what a repair left referenced by nothing (a
+     * copy a killed or losing repair attempt wrote under its own id, the copy a repair replaced on a node that came
+     * back): collected once seen unreferenced gc.grace (20 s here) apart.
+     */
+    void awaitFullyRedundant(String version, int expected) {
+        await(Duration.ofMinutes(2), "only " + expected + " blobs of " + version + " left",
+                () -> blobsOf(version).values().stream().mapToInt(List::size).sum() == expected);
+        assertFullyRedundant(version, expected);
+    }
+
     void deleteBlob(int node, String id) {
         Api.Response response = node(node).send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(cluster.storageNodeUrl(node) + "/blobs/" + id)).DELETE());

@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
+import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
@@ -17,9 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Pages of manifests for the sweeps that step over a manifest that cannot be read (logged and counted) instead of
@@ -89,14 +87,7 @@ final class ManifestPages {
         ByteSequence from = after == null ? prefix : EtcdKeys.bytes(after + "\0");
         GetOption option = GetOption.builder().withRange(OptionsUtil.prefixEndOf(prefix)).withLimit(1)
                 .withKeysOnly(true).build();
-        try {
-            return kv.get(from, option).get(timeout.toMillis(), TimeUnit.MILLISECONDS).getKvs().stream()
-                    .findFirst().map(kv -> kv.getKey().toString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MetadataUnavailableException("interrupted while listing manifests", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new MetadataUnavailableException("cannot list manifests in etcd: " + e, e);
-        }
+        return EtcdCalls.await(kv.get(from, option), timeout, "listing manifests").getKvs().stream()
+                .findFirst().map(kv -> kv.getKey().toString(StandardCharsets.UTF_8));
     }
 }
