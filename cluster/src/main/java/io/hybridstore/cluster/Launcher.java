@@ -107,12 +107,26 @@ public final class Launcher {
 
     private boolean ours(long pid, Instance instance) {
         try {
-            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            // Arguments end in NUL there: storage-node-1's data dir must not match storage-node-10's.
-            return new String(cmdline, StandardCharsets.UTF_8).contains(commands.marker(instance) + "\0");
+            return hasArgument(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    commands.marker(instance));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether a {@code /proc/<pid>/cmdline} holds {@code argument} whole: storage-node-1's data dir must not match
+     * storage-node-10's. Arguments end in NUL there, except for a process that retitles itself: nginx rewrites its
+     * command line into one space-separated title ("nginx: master process ... -p DIR -e ..."), so a space ends an
+     * argument too.
+     */
+    static boolean hasArgument(byte[] cmdline, String argument) {
+        for (String part : new String(cmdline, StandardCharsets.UTF_8).split("[\\x00 ]")) {
+            if (part.equals(argument)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts the instance unless it runs already; does not wait for its health. */
