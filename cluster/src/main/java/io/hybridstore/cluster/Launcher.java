@@ -115,14 +115,14 @@ public final class Launcher {
     }
 
     /**
-     * Whether a {@code /proc/<pid>/cmdline} holds {@code argument} whole: storage-node-1's data dir must not match
-     * storage-node-10's. Arguments end in NUL there, except for a process that retitles itself: nginx rewrites its
-     * command line into one space-separated title ("nginx: master process ... -p DIR -e ..."), so a space ends an
-     * argument too.
+     * Whether a {@code /proc/<pid>/cmdline} holds {@code value} whole, as an argument or an option's value
+     * ({@code --x=value}): storage-node-1's data dir must not match storage-node-10's. Arguments end in NUL there,
+     * except for a process that retitles itself: nginx rewrites its command line into one space-separated title
+     * ("nginx: master process ... -p DIR -e ..."), so a space ends an argument too.
      */
-    static boolean hasArgument(byte[] cmdline, String argument) {
+    static boolean hasArgument(byte[] cmdline, String value) {
         for (String part : new String(cmdline, StandardCharsets.UTF_8).split("[\\x00 ]")) {
-            if (part.equals(argument)) {
+            if (part.equals(value) || part.endsWith("=" + value)) {
                 return true;
             }
         }

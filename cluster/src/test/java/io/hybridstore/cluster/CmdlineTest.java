@@ -15,10 +15,19 @@ class CmdlineTest {
 
     @Test
     void anArgumentMustStandWholeNotAsAPrefix() {
-        byte[] node10 = bytes("java\0-jar\0storage-node.jar\0--data-dir=x\0/run/data/storage-node-10\0");
+        byte[] etcd = bytes("etcd\0--name\0etcd-10\0--data-dir\0/run/data/etcd-10\0");
 
-        assertThat(Launcher.hasArgument(node10, "/run/data/storage-node-10")).isTrue();
-        assertThat(Launcher.hasArgument(node10, "/run/data/storage-node-1")).isFalse();
+        assertThat(Launcher.hasArgument(etcd, "/run/data/etcd-10")).isTrue();
+        assertThat(Launcher.hasArgument(etcd, "/run/data/etcd-1")).isFalse();
+    }
+
+    @Test
+    void anOptionsValueCountsAsTheArgument() {
+        byte[] node = bytes("java\0-Dhybridstore.instance=/run/data/storage-node-10\0-jar\0storage-node.jar\0"
+                + "--hybridstore.storage-node.data-dir=/run/data/storage-node-10\0");
+
+        assertThat(Launcher.hasArgument(node, "/run/data/storage-node-10")).isTrue();
+        assertThat(Launcher.hasArgument(node, "/run/data/storage-node-1")).isFalse();
     }
 
     @Test
