@@ -11,6 +11,7 @@ import io.hybridstore.healer.rollback.OpenIntents;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
 import io.hybridstore.healer.testing.FakeStorageNode;
+import io.hybridstore.healer.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 
@@ -123,34 +122,5 @@ class GarbageCollectorTest {
                 Duration.ofSeconds(5)), () -> Optional.of(new OpenIntents(clock.instant().plusMillis(1), Set.of())),
                 () -> true, stats,
                 new GcProperties(true, GRACE, 100, Duration.ofHours(24)), clock);
-    }
-
-    /** The healer's clock, moved by the test. */
-    private static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

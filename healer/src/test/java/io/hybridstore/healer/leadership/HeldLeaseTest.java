@@ -8,13 +8,11 @@ import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
+import io.hybridstore.healer.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +24,7 @@ class HeldLeaseTest {
 
     private static final Duration TTL = Duration.ofSeconds(5);
 
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeLease etcd = new FakeLease();
 
     @Test
@@ -84,29 +82,6 @@ class HeldLeaseTest {
     private static LeaseKeepAliveResponse keepAlive(long ttl) {
         return new LeaseKeepAliveResponse(
                 io.etcd.jetcd.api.LeaseKeepAliveResponse.newBuilder().setID(1).setTTL(ttl).build());
-    }
-
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     private static final class FakeLease implements Lease {
