@@ -18,6 +18,8 @@
 #   HS_BENCH_YCSB_RECORDS   YCSB recordcount (10000), HS_BENCH_YCSB_SECONDS seconds per workload run (60),
 #   HS_BENCH_YCSB_THREADS   YCSB client threads (30)
 #   HS_BENCH_STRATEGIES     "replication ec field_hybrid"
+#   HS_BENCH_PHASES         which measurements run: "k6 large ycsb-load ycsb-a ycsb-b" (all); e.g. "ycsb-a" for the
+#                           CPU cost of workload A alone on tables an earlier run loaded (and warmed the cluster with)
 #   HS_BENCH_PROFILE        the strategy whose workload A is profiled with JFR (ec); empty: no profile
 #   HS_BENCH_OUT            the report (docs/BENCHMARKS.md)
 set -euo pipefail
@@ -39,6 +41,7 @@ YCSB_RECORDS=${HS_BENCH_YCSB_RECORDS:-${defaults[2]}}
 YCSB_SECONDS=${HS_BENCH_YCSB_SECONDS:-${defaults[3]}}
 YCSB_THREADS=${HS_BENCH_YCSB_THREADS:-30}
 read -r -a STRATEGIES <<<"${HS_BENCH_STRATEGIES:-replication ec field_hybrid}"
+PHASES=" ${HS_BENCH_PHASES:-k6 large ycsb-load ycsb-a ycsb-b} "
 PROFILE=${HS_BENCH_PROFILE-ec}
 OUT=${HS_BENCH_OUT:-docs/BENCHMARKS.md}
 LOGS=$REPO_DIR/benchmark/target/bench-$(date -u +%Y%m%dT%H%M%SZ)
@@ -178,28 +181,38 @@ measure() {
     trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
     sleep 5
 
-    phase k6
-    "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup "$K6_WARMUP" \
-        --duration "$K6_SECONDS" --snapshots "$LOGS/costs" "${SNAPSHOT_ARGS[@]}" >"$LOGS/k6.md" 2>"$LOGS/k6.err"
-
-    phase large
-    "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup 2 \
-        --duration "$(((K6_SECONDS + 1) / 2))" --sizes 8388608 --strategies ec --reads false \
-        --snapshots "$LOGS/costs" "${SNAPSHOT_ARGS[@]}" \
-        >"$LOGS/large.md" 2>"$LOGS/large.err"
+    touch "$LOGS/k6.md" "$LOGS/large.md"
+    if [[ $PHASES == *" k6 "* ]]; then
+        phase k6
+        "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup "$K6_WARMUP" \
+            --duration "$K6_SECONDS" --snapshots "$LOGS/costs" "${SNAPSHOT_ARGS[@]}" >"$LOGS/k6.md" 2>"$LOGS/k6.err"
+    fi
+    if [[ $PHASES == *" large "* ]]; then
+        phase large
+        "$JAVA" -cp "$JAR" io.hybridstore.benchmark.k6.K6Scenarios --url "$URL" --warmup 2 \
+            --duration "$(((K6_SECONDS + 1) / 2))" --sizes 8388608 --strategies ec --reads false \
+            --snapshots "$LOGS/costs" "${SNAPSHOT_ARGS[@]}" \
+            >"$LOGS/large.md" 2>"$LOGS/large.err"
+    fi
 
     for strategy in "${STRATEGIES[@]}"; do
-        phase "ycsb-load-$strategy"
-        measured_ycsb "$strategy" -load workloada "YCSB load $strategy"
-        phase "ycsb-a-$strategy"
-        if [[ $strategy == "$PROFILE" ]]; then profile_start; fi
-        server_stats >"$LOGS/ycsb/$strategy-workloada.server-before"
-        measured_ycsb "$strategy" -t workloada "YCSB A $strategy"
-        server_stats >"$LOGS/ycsb/$strategy-workloada.server-after"
-        phase "ycsb-b-$strategy"
-        server_stats >"$LOGS/ycsb/$strategy-workloadb.server-before"
-        measured_ycsb "$strategy" -t workloadb "YCSB B $strategy"
-        server_stats >"$LOGS/ycsb/$strategy-workloadb.server-after"
+        if [[ $PHASES == *" ycsb-load "* ]]; then
+            phase "ycsb-load-$strategy"
+            measured_ycsb "$strategy" -load workloada "YCSB load $strategy"
+        fi
+        if [[ $PHASES == *" ycsb-a "* ]]; then
+            phase "ycsb-a-$strategy"
+            if [[ $strategy == "$PROFILE" ]]; then profile_start; fi
+            server_stats >"$LOGS/ycsb/$strategy-workloada.server-before"
+            measured_ycsb "$strategy" -t workloada "YCSB A $strategy"
+            server_stats >"$LOGS/ycsb/$strategy-workloada.server-after"
+        fi
+        if [[ $PHASES == *" ycsb-b "* ]]; then
+            phase "ycsb-b-$strategy"
+            server_stats >"$LOGS/ycsb/$strategy-workloadb.server-before"
+            measured_ycsb "$strategy" -t workloadb "YCSB B $strategy"
+            server_stats >"$LOGS/ycsb/$strategy-workloadb.server-after"
+        fi
     done
     phase done
     sleep 2

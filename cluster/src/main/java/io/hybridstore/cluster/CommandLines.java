@@ -38,6 +38,7 @@ final class CommandLines {
                     "--hybridstore.storage-node.node-id=" + name,
                     "--hybridstore.storage-node.data-dir=" + marker(instance),
                     "--hybridstore.storage-node.advertised-url=" + topology.url(instance),
+                    "--hybridstore.storage-node.wire.port=" + topology.secondPort(instance),
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints()));
             case Topology.GATEWAY -> java(instance, List.of("--server.port=" + port,
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints(),

@@ -77,7 +77,9 @@ class TopologyComposeTest {
         for (Instance node : topology.instancesOf(Topology.STORAGE_NODE)) {
             assertThat(environment(node.name())).containsEntry("HYBRIDSTORE_STORAGE_NODE_NODE_ID", node.name())
                     .containsEntry("HYBRIDSTORE_STORAGE_NODE_ADVERTISED_URL",
-                            "http://" + node.name() + ":" + node.service().basePort(node.index()));
+                            "http://" + node.name() + ":" + node.service().basePort(node.index()))
+                    .containsEntry("HYBRIDSTORE_STORAGE_NODE_WIRE_PORT",
+                            Integer.toString(node.service().basePort(node.index()) + node.service().secondPort()));
         }
         for (Instance gateway : topology.instancesOf(Topology.GATEWAY)) {
             assertThat(environment(gateway.name())).containsEntry("HYBRIDSTORE_GATEWAY_ID", gateway.name());

@@ -41,7 +41,6 @@ class DurabilityTest {
     @Test
     void everyAcknowledgedBlobSurvivesSigkill() throws Exception {
         int port = FreePort.find();
-        NodeInfo node = new NodeInfo(NODE_ID, "http://127.0.0.1:" + port);
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
 
         try (ChildNode first = ChildNode.start(NODE_ID, port, dir.resolve("data"), dir.resolve("first.log"), 0)) {
@@ -49,7 +48,7 @@ class DurabilityTest {
             try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int w = 0; w < WRITERS; w++) {
                     int writer = w;
-                    writers.submit(() -> write(node, writer, stop, acknowledged));
+                    writers.submit(() -> write(first.node(), writer, stop, acknowledged));
                 }
                 Await.until(Duration.ofSeconds(60), ACKS_BEFORE_KILL + " acknowledgements",
                         () -> acknowledged.size() >= ACKS_BEFORE_KILL);
@@ -60,6 +59,7 @@ class DurabilityTest {
 
         try (ChildNode second = ChildNode.start(NODE_ID, port, dir.resolve("data"), dir.resolve("second.log"), 0)) {
             assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+            NodeInfo node = second.node();
             acknowledged.forEach((id, crc) -> assertThat(client.get(node, new BlobId(id), OptionalLong.of(crc)))
                     .as("acknowledged blob %s", id).isPresent());
             assertThat(client.info(node).blobCount()).isGreaterThanOrEqualTo(acknowledged.size());

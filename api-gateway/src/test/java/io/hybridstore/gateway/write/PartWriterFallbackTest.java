@@ -1,7 +1,6 @@
 package io.hybridstore.gateway.write;
 
 import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.api.KeyValue;
@@ -11,6 +10,8 @@ import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Replica;
 import io.hybridstore.common.manifest.Shard;
+import io.hybridstore.common.node.BlobWire;
+import io.hybridstore.common.node.BlobWireServer;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
@@ -48,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PartWriterFallbackTest {
 
-    private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+    private final Map<String, BlobWireServer> servers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> stored = new ConcurrentHashMap<>();
     private final List<BlobRef> relocated = new CopyOnWriteArrayList<>();
     private PartWriter writer;
@@ -58,17 +59,15 @@ class PartWriterFallbackTest {
         List<NodeInfo> registered = new ArrayList<>();
         for (int n = 1; n <= nodes; n++) {
             String id = "storage-node-" + n;
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             stored.put(id, ConcurrentHashMap.newKeySet());
-            server.createContext("/blobs/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                stored.get(id).add(exchange.getRequestURI().getPath().substring("/blobs/".length()));
-                exchange.sendResponseHeaders(201, -1);
-                exchange.close();
-            });
-            server.start();
+            BlobWireServer server = BlobWireServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    Duration.ofSeconds(60), Duration.ofSeconds(10), (request, body) -> {
+                        body.readAllBytes();
+                        stored.get(id).add(request.id().value());
+                        return new BlobWire.Response(201, 0, new byte[0]);
+                    });
             servers.put(id, server);
-            registered.add(new NodeInfo(id, "http://127.0.0.1:" + server.getAddress().getPort()));
+            registered.add(new NodeInfo(id, "http://127.0.0.1:1", "127.0.0.1:" + server.port()));
         }
         GatewayProperties properties = new GatewayProperties("gateway-1", DataSize.ofMegabytes(64), 64,
                 DataSize.ofKilobytes(512), 3, 2, 5, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(5), List.of("like_count"),
@@ -82,12 +81,12 @@ class PartWriterFallbackTest {
 
     @AfterEach
     void stopServers() {
-        servers.values().forEach(server -> server.stop(0));
+        servers.values().forEach(BlobWireServer::close);
     }
 
     /** SIGKILL: the port refuses connections, but the node stays registered until its lease runs out. */
     private void kill(NodeInfo node) {
-        servers.get(node.id()).stop(0);
+        servers.get(node.id()).close();
     }
 
     @Test
@@ -153,7 +152,8 @@ class PartWriterFallbackTest {
         for (NodeInfo node : nodes) {
             range.addKvs(KeyValue.newBuilder()
                     .setKey(ByteString.copyFromUtf8("/hybridstore/nodes/" + node.id()))
-                    .setValue(ByteString.copyFromUtf8("{\"id\":\"" + node.id() + "\",\"url\":\"" + node.url() + "\"}")));
+                    .setValue(ByteString.copyFromUtf8("{\"id\":\"" + node.id() + "\",\"url\":\"" + node.url()
+                            + "\",\"wire\":\"" + node.wire() + "\"}")));
         }
         GetResponse response = new GetResponse(range.build(), ByteSequence.EMPTY);
         return (KV) Proxy.newProxyInstance(KV.class.getClassLoader(), new Class<?>[]{KV.class},

@@ -26,13 +26,16 @@ final class Prometheus {
         return counters;
     }
 
-    /** The benchmark's own scrapes of /actuator are not requests of the workload. */
+    /**
+     * The benchmark's own scrapes of /actuator are not requests of the workload. A storage node serves blobs over
+     * its blob protocol as well as HTTP, and counts those separately.
+     */
     private static String keyOf(String kind, String name, String line) {
         boolean served = name.equals("http_server_requests_seconds_count") && !line.contains("uri=\"/actuator");
         return switch (kind) {
             case "gateway" -> served ? Hop.GATEWAY_REQUESTS
                     : name.equals("kafka_producer_record_send_total") ? Hop.KAFKA_RECORDS : null;
-            case "storage-node" -> served ? Hop.STORAGE_REQUESTS
+            case "storage-node" -> served || name.equals("hybridstore_wire_requests_seconds_count") ? Hop.STORAGE_REQUESTS
                     : name.equals("hybridstore_storage_fsync_seconds_count") ? Hop.STORAGE_FSYNCS : null;
             case "etcd" -> switch (name) {
                 case "grpc_server_handled_total" -> Hop.ETCD_REQUESTS;

@@ -4,6 +4,8 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
 import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -23,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * so that a manifest naming a node whose lease has just lapsed can still be read from it.
  */
 public final class NodeDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
 
     private final KV kv;
     private final EtcdKeys keys;
@@ -79,11 +83,21 @@ public final class NodeDirectory {
                         kv.get(EtcdKeys.bytes(keys.nodesPrefix()), GetOption.builder().isPrefix(true).build()),
                         timeout, "listing storage nodes")
                 .getKvs().stream()
-                .map(kv -> json.readValue(kv.getValue().getBytes(), NodeInfo.class))
+                .flatMap(kv -> parse(kv.getKey().toString(), kv.getValue().getBytes()).stream())
                 .sorted(Comparator.comparing(NodeInfo::id))
                 .toList();
         nodes.forEach(n -> everSeen.put(n.id(), n));
         return nodes;
+    }
+
+    /** A registration this version cannot read (another version's, damaged) leaves its node out, logged. */
+    private Optional<NodeInfo> parse(String key, byte[] value) {
+        try {
+            return Optional.of(json.readValue(value, NodeInfo.class));
+        } catch (RuntimeException e) {
+            log.warn("Ignoring the unreadable storage-node registration {}: {}", key, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private record Snapshot(List<NodeInfo> nodes, Instant readAt) {

@@ -21,17 +21,23 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 
 /**
- * Client of the storage nodes' internal HTTP API. Thread-safe; one instance per process.
+ * Client of the storage nodes: blobs over {@link BlobWire}, listing, checks and status over HTTP. Thread-safe; one
+ * instance per process.
  *
- * <p>Every blob crosses the wire with its CRC32C in {@value #CRC_HEADER}: a put is checked by the node before it is
- * stored, and a get is checked here again, so a byte flipped on the way in either direction reads as a missing blob
- * rather than as wrong data.
+ * <p>Every blob crosses the wire with its CRC32C: a put is checked by the node before it is stored, and a get is
+ * checked here again, so a byte flipped on the way in either direction reads as a missing blob rather than as
+ * wrong data.
  */
 public final class StorageNodeClient {
 
     public static final String CRC_HEADER = "X-Checksum-CRC32C";
 
+    private static final byte[] NO_BODY = new byte[0];
+    /** Below the nodes' idle timeout for blob connections (60 s), so a node never closes one under a request. */
+    private static final Duration MAX_IDLE = Duration.ofSeconds(30);
+
     private final HttpClient http;
+    private final WireConnections wire;
     private final Duration timeout;
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -41,19 +47,18 @@ public final class StorageNodeClient {
                 .connectTimeout(connectTimeout)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+        this.wire = new WireConnections(connectTimeout, requestTimeout, MAX_IDLE);
         this.timeout = requestTimeout;
     }
 
     /** Stores {@code data} as blob {@code id}; returns once the node acknowledged it (durably, unless it runs async). */
     public void put(NodeInfo node, BlobId id, byte[] data, long crc32c) {
-        HttpRequest request = request(node, "/blobs/" + id)
-                .header("Content-Type", "application/octet-stream")
-                .header(CRC_HEADER, Long.toString(crc32c))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
-                .build();
-        HttpResponse<byte[]> response = send(node, request);
-        if (response.statusCode() != 201 && response.statusCode() != 200) {
-            throw StorageNodeException.status(node, "put " + id, response.statusCode(), response.body());
+        BlobWire.Response response = exchange(node, "put " + id, data.length, (out, in) -> {
+            BlobWire.writeRequest(out, BlobWire.Op.PUT, 0, id, crc32c, data);
+            return BlobWire.readResponse(in);
+        });
+        if (response.status() != 201) {
+            throw StorageNodeException.status(node, "put " + id, response.status(), response.body());
         }
     }
 
@@ -62,17 +67,19 @@ public final class StorageNodeClient {
      * Empty when the node does not have the blob or it does not verify.
      */
     public Optional<byte[]> get(NodeInfo node, BlobId id, OptionalLong expectedCrc32c) {
-        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id).GET().build());
-        if (response.statusCode() == 404) {
+        BlobWire.Response response = exchange(node, "get " + id, 0, (out, in) -> {
+            BlobWire.writeRequest(out, BlobWire.Op.GET, 0, id, 0, NO_BODY);
+            return BlobWire.readResponse(in);
+        });
+        if (response.status() == 404) {
             return Optional.empty();
         }
-        if (response.statusCode() != 200) {
-            throw StorageNodeException.status(node, "get " + id, response.statusCode(), response.body());
+        if (response.status() != 200) {
+            throw StorageNodeException.status(node, "get " + id, response.status(), response.body());
         }
         byte[] data = response.body();
         long actual = Checksums.crc32c(data);
-        OptionalLong sent = response.headers().firstValueAsLong(CRC_HEADER);
-        boolean intact = (sent.isEmpty() || sent.getAsLong() == actual)
+        boolean intact = response.crc32c() == actual
                 && (expectedCrc32c.isEmpty() || expectedCrc32c.getAsLong() == actual);
         return intact ? Optional.of(data) : Optional.empty();
     }
@@ -87,10 +94,13 @@ public final class StorageNodeClient {
      * the blob back: only for blobs nothing references any more, which garbage collection would remove again.
      */
     public void delete(NodeInfo node, BlobId id, boolean durable) {
-        HttpResponse<byte[]> response = send(node, request(node, "/blobs/" + id + (durable ? "" : "?durable=false"))
-                .DELETE().build());
-        if (response.statusCode() != 204 && response.statusCode() != 200 && response.statusCode() != 404) {
-            throw StorageNodeException.status(node, "delete " + id, response.statusCode(), response.body());
+        int flags = durable ? 0 : BlobWire.FLAG_NOT_DURABLE;
+        BlobWire.Response response = exchange(node, "delete " + id, 0, (out, in) -> {
+            BlobWire.writeRequest(out, BlobWire.Op.DELETE, flags, id, 0, NO_BODY);
+            return BlobWire.readResponse(in);
+        });
+        if (response.status() != 204) {
+            throw StorageNodeException.status(node, "delete " + id, response.status(), response.body());
         }
     }
 
@@ -136,6 +146,14 @@ public final class StorageNodeClient {
             return send(node, request(node, "/health").GET().build()).statusCode() == 200;
         } catch (StorageNodeException e) {
             return false;
+        }
+    }
+
+    private <T> T exchange(NodeInfo node, String operation, long sendBytes, WireConnections.Exchange<T> exchange) {
+        try {
+            return wire.exchange(node.wire(), sendBytes, exchange);
+        } catch (IOException e) {
+            throw StorageNodeException.unreachable(node, operation, e);
         }
     }
 

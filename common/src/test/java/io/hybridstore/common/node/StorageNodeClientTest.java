@@ -65,7 +65,7 @@ class StorageNodeClientTest {
         }
 
         NodeInfo node() {
-            return new NodeInfo("flaky", "http://127.0.0.1:" + socket.getLocalPort());
+            return new NodeInfo("flaky", "http://127.0.0.1:" + socket.getLocalPort(), "127.0.0.1:1");
         }
 
         int connections() {

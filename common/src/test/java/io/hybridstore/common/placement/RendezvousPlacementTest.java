@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RendezvousPlacementTest {
 
     private static final List<NodeInfo> SIX = IntStream.rangeClosed(1, 6)
-            .mapToObj(i -> new NodeInfo("storage-node-" + i, "http://127.0.0.1:800" + i)).toList();
+            .mapToObj(i -> new NodeInfo("storage-node-" + i, "http://127.0.0.1:800" + i, "127.0.0.1:830" + i)).toList();
 
     @Test
     void choosesDistinctNodesDeterministically() {

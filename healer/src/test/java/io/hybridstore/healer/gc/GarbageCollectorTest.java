@@ -48,7 +48,7 @@ class GarbageCollectorTest {
         node = new FakeStorageNode("n1");
         NodeInfo info = node.info();
         client.getKVClient().put(keys.node(info.id()), ByteSequence.from(
-                "{\"id\":\"n1\",\"url\":\"" + info.url() + "\"}", StandardCharsets.UTF_8)).get();
+                "{\"id\":\"n1\",\"url\":\"" + info.url() + "\",\"wire\":\"" + info.wire() + "\"}", StandardCharsets.UTF_8)).get();
         directory = new NodeDirectory(client.getKVClient(), keys, Duration.ZERO, Duration.ofSeconds(5),
                 Clock.systemUTC());
     }

@@ -30,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -59,7 +61,7 @@ class RepairExecutorTest {
         for (FakeStorageNode node : nodes) {
             NodeInfo info = node.info();
             client.getKVClient().put(keys.node(info.id()), ByteSequence.from(
-                    "{\"id\":\"" + info.id() + "\",\"url\":\"" + info.url() + "\"}", StandardCharsets.UTF_8)).get();
+                    "{\"id\":\"" + info.id() + "\",\"url\":\"" + info.url() + "\",\"wire\":\"" + info.wire() + "\"}", StandardCharsets.UTF_8)).get();
         }
         directory = new NodeDirectory(client.getKVClient(), keys, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Clock.systemUTC());
@@ -99,19 +101,23 @@ class RepairExecutorTest {
         BlobVerdicts verdicts = missing("n2/v2.data.1");
         FakeStorageNode n2 = node("n2");
         n2.holdPuts();
-        try {
-            CompletableFuture<Outcome> inFlight = CompletableFuture.supplyAsync(() -> executor.execute(current,
-                    planner.plan(current.manifest(), verdicts, allLive()), verdicts));
-            n2.awaitHeldPut();
+        // Threads of their own: the common pool may have a single worker, which the held repair would occupy.
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            try {
+                CompletableFuture<Outcome> inFlight = CompletableFuture.supplyAsync(() -> executor.execute(current,
+                        planner.plan(current.manifest(), verdicts, allLive()), verdicts), threads);
+                n2.awaitHeldPut();
 
-            Outcome second = CompletableFuture.supplyAsync(() -> executor.execute(current,
-                    planner.plan(current.manifest(), verdicts, allLive()), verdicts)).get(5, TimeUnit.SECONDS);
+                Outcome second = CompletableFuture.supplyAsync(() -> executor.execute(current,
+                        planner.plan(current.manifest(), verdicts, allLive()), verdicts), threads)
+                        .get(5, TimeUnit.SECONDS);
 
-            assertThat(second).isEqualTo(Outcome.BUSY);
-            n2.releasePuts();
-            assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.REPAIRED);
-        } finally {
-            n2.releasePuts();
+                assertThat(second).isEqualTo(Outcome.BUSY);
+                n2.releasePuts();
+                assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.REPAIRED);
+            } finally {
+                n2.releasePuts();
+            }
         }
         Manifest committed = store.get("k-busy").orElseThrow().manifest();
         assertThat(committed.blobs()).allSatisfy(ref -> assertThat(node(ref.node()).has(ref.blob())).isTrue());

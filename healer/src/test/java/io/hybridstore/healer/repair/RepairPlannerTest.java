@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RepairPlannerTest {
 
     private static final List<NodeInfo> SIX = IntStream.rangeClosed(1, 6)
-            .mapToObj(i -> new NodeInfo("n" + i, "http://n" + i)).toList();
+            .mapToObj(i -> new NodeInfo("n" + i, "http://n" + i, "n" + i + ":8301")).toList();
     private final RepairPlanner planner = new RepairPlanner(3);
 
     @Test

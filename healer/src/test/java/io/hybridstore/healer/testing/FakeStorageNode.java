@@ -3,13 +3,16 @@ package io.hybridstore.healer.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hybridstore.common.hash.Checksums;
+import io.hybridstore.common.node.BlobWire;
+import io.hybridstore.common.node.BlobWireServer;
 import io.hybridstore.common.node.NodeInfo;
-import io.hybridstore.common.node.StorageNodeClient;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,13 +22,15 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * A storage node's blob API ({@code PUT/GET/DELETE /blobs/<id>}) in memory, for tests that need the healer's real
- * HTTP client to write, read and delete blobs. {@link #holdPuts()} makes every PUT wait until released.
+ * A storage node's blob API in memory — puts, gets and deletes over the blob protocol, the listing over HTTP — for
+ * tests that need the healer's real client to write, read and delete blobs. {@link #holdPuts()} makes every put
+ * wait until released.
  */
 public final class FakeStorageNode implements AutoCloseable {
 
     private final String id;
     private final HttpServer server;
+    private final BlobWireServer wire;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
     private volatile CountDownLatch putGate = new CountDownLatch(0);
@@ -39,13 +44,19 @@ public final class FakeStorageNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/blobs/", this::handle);
         server.createContext("/blobs", this::list);
         server.start();
+        try {
+            wire = BlobWireServer.start(new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(60),
+                    Duration.ofSeconds(10), this::handle);
+        } catch (IOException e) {
+            server.stop(0);
+            throw new UncheckedIOException(e);
+        }
     }
 
     public NodeInfo info() {
-        return new NodeInfo(id, "http://127.0.0.1:" + server.getAddress().getPort());
+        return new NodeInfo(id, "http://127.0.0.1:" + server.getAddress().getPort(), "127.0.0.1:" + wire.port());
     }
 
     public void store(String blob, byte[] data) {
@@ -84,39 +95,31 @@ public final class FakeStorageNode implements AutoCloseable {
         putArrived.await();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String blob = exchange.getRequestURI().getPath().substring("/blobs/".length());
-        try (exchange) {
-            switch (exchange.getRequestMethod()) {
-                case "PUT" -> {
-                    byte[] data = exchange.getRequestBody().readAllBytes();
-                    putArrived.countDown();
-                    try {
-                        putGate.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    blobs.put(blob, data);
-                    exchange.sendResponseHeaders(201, -1);
+    private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body) throws IOException {
+        String blob = request.id().value();
+        return switch (request.op()) {
+            case PUT -> {
+                byte[] data = body.readAllBytes();
+                putArrived.countDown();
+                try {
+                    putGate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                case "GET" -> {
-                    byte[] data = blobs.get(blob);
-                    if (data == null) {
-                        exchange.sendResponseHeaders(404, -1);
-                        return;
-                    }
-                    exchange.getResponseHeaders().add(StorageNodeClient.CRC_HEADER, Long.toString(Checksums.crc32c(data)));
-                    exchange.sendResponseHeaders(200, data.length);
-                    exchange.getResponseBody().write(data);
-                }
-                case "DELETE" -> {
-                    blobs.remove(blob);
-                    createdAt.remove(blob);
-                    exchange.sendResponseHeaders(204, -1);
-                }
-                default -> exchange.sendResponseHeaders(405, -1);
+                blobs.put(blob, data);
+                yield new BlobWire.Response(201, 0, new byte[0]);
             }
-        }
+            case GET -> {
+                byte[] data = blobs.get(blob);
+                yield data == null ? new BlobWire.Response(404, 0, new byte[0])
+                        : new BlobWire.Response(200, Checksums.crc32c(data), data);
+            }
+            case DELETE -> {
+                blobs.remove(blob);
+                createdAt.remove(blob);
+                yield new BlobWire.Response(204, 0, new byte[0]);
+            }
+        };
     }
 
     /** Every blob in one page; enough for the handful a test holds. */
@@ -136,6 +139,7 @@ public final class FakeStorageNode implements AutoCloseable {
     @Override
     public void close() {
         putGate.countDown();
+        wire.close();
         server.stop(0);
     }
 }

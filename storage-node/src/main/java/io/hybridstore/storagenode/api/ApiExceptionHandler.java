@@ -8,8 +8,6 @@ import io.hybridstore.storagenode.store.QueueFullException;
 import io.hybridstore.web.ErrorBody;
 import io.hybridstore.web.JsonErrors;
 import org.apache.tomcat.util.http.InvalidParameterException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -29,21 +27,25 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ApiExceptionHandler extends JsonErrors {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-
-    @ExceptionHandler(InvalidBlobIdException.class)
-    ResponseEntity<ErrorBody> invalidBlobId(InvalidBlobIdException e) {
-        return answer(HttpStatus.BAD_REQUEST, "invalid_blob_id", e.getMessage());
+    /** The node's own failures, as {@link NodeErrors} maps them for both transports. */
+    @ExceptionHandler({InvalidBlobIdException.class, ChecksumMismatchException.class, BadRequestException.class,
+            BlobNotFoundException.class, BlobTooLargeException.class, QueueFullException.class,
+            OverloadedException.class, BodyTimeoutException.class, NotAcceptingWritesException.class,
+            DiskFailureException.class})
+    ResponseEntity<ErrorBody> nodeError(RuntimeException e) {
+        NodeErrors.Answer answer = NodeErrors.of(e).orElseThrow(() -> e);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.status());
+        if (answer.retryAfter()) {
+            response.header(HttpHeaders.RETRY_AFTER, "1");
+        }
+        // After a body timeout, what the sender still sends would only be read and thrown away.
+        if (e instanceof BodyTimeoutException) {
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
+        return response.body(new ErrorBody(answer.code(), answer.detail()));
     }
 
-    @ExceptionHandler(ChecksumMismatchException.class)
-    ResponseEntity<ErrorBody> checksumMismatch(ChecksumMismatchException e) {
-        log.warn("Refused a put: {}", e.getMessage());
-        return answer(HttpStatus.BAD_REQUEST, "checksum_mismatch", e.getMessage());
-    }
-
-    @ExceptionHandler({BadRequestException.class, MethodArgumentTypeMismatchException.class,
-            MissingServletRequestParameterException.class})
+    @ExceptionHandler({MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class})
     ResponseEntity<ErrorBody> badRequest(Exception e) {
         return answer(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
     }
@@ -59,7 +61,7 @@ class ApiExceptionHandler extends JsonErrors {
         return answer(HttpStatus.BAD_REQUEST, "bad_request", "request body is not the expected JSON");
     }
 
-    @ExceptionHandler({BlobNotFoundException.class, NoResourceFoundException.class})
+    @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ErrorBody> notFound(Exception e) {
         return answer(HttpStatus.NOT_FOUND, "not_found", e.getMessage());
     }
@@ -72,43 +74,5 @@ class ApiExceptionHandler extends JsonErrors {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ErrorBody> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
         return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.getMessage());
-    }
-
-    @ExceptionHandler(BlobTooLargeException.class)
-    ResponseEntity<ErrorBody> tooLarge(BlobTooLargeException e) {
-        return answer(HttpStatus.CONTENT_TOO_LARGE, "blob_too_large", e.getMessage());
-    }
-
-    /** Overload, not failure: the client retries after a moment, or places the blob elsewhere. */
-    @ExceptionHandler(QueueFullException.class)
-    ResponseEntity<ErrorBody> queueFull(QueueFullException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(new ErrorBody("queue_full", e.getMessage()));
-    }
-
-    @ExceptionHandler(OverloadedException.class)
-    ResponseEntity<ErrorBody> overloaded(OverloadedException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(new ErrorBody("overloaded", e.getMessage()));
-    }
-
-    /** The connection is closed too: what the sender still sends would only be read and thrown away. */
-    @ExceptionHandler(BodyTimeoutException.class)
-    ResponseEntity<ErrorBody> bodyTimeout(BodyTimeoutException e) {
-        return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
-                .header(HttpHeaders.CONNECTION, "close")
-                .body(new ErrorBody("body_timeout", e.getMessage()));
-    }
-
-    @ExceptionHandler(NotAcceptingWritesException.class)
-    ResponseEntity<ErrorBody> notAcceptingWrites(NotAcceptingWritesException e) {
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "not_accepting_writes", e.getMessage());
-    }
-
-    @ExceptionHandler(DiskFailureException.class)
-    ResponseEntity<ErrorBody> diskFailure(DiskFailureException e) {
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "disk_failed", e.getMessage());
     }
 }

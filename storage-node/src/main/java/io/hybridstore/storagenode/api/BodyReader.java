@@ -41,13 +41,24 @@ class BodyReader {
 
     /** The body, at most {@code max-blob-size} bytes whatever its headers say. */
     byte[] read(HttpServletRequest request) {
-        long declared = request.getContentLengthLong();
+        try {
+            return read(request.getInputStream(), request.getContentLengthLong());
+        } catch (IOException e) {
+            throw new BadRequestException("could not read the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The body from {@code body}, {@code declared} bytes long (-1: until the stream ends), at most
+     * {@code max-blob-size} bytes.
+     */
+    byte[] read(InputStream body, long declared) {
         long limit = declared >= 0 ? declared : maxBlobSize + 1;
         long deadline = System.nanoTime() + timeoutNanos;
         List<byte[]> chunks = new ArrayList<>();
         long total = 0;
         int held = 0;
-        try (InputStream in = request.getInputStream()) {
+        try (InputStream in = body) {
             boolean ended = false;
             while (total < limit && !ended) {
                 int size = (int) Math.min(CHUNK, limit - total);

@@ -33,6 +33,7 @@ import java.time.Duration;
  *                      waits up to {@code bodyWait} for room, then gets 503 {@code overloaded}
  * @param bodyWait      how long a put waits for room in {@code bodyBytesInFlight}
  * @param bodyTimeout   longest a put may take to send its whole body; a slower sender gets 408 and is cut off
+ * @param wire          the blob protocol's listener (blob puts, gets and deletes of gateways and healers)
  * @param registration  etcd registration of this node
  */
 @Validated
@@ -51,6 +52,7 @@ public record StorageNodeProperties(
         @NotNull @DefaultValue("64MB") DataSize bodyBytesInFlight,
         @NotNull @DefaultValue("1s") Duration bodyWait,
         @NotNull @DefaultValue("30s") Duration bodyTimeout,
+        @Valid @NotNull @DefaultValue Wire wire,
         @Valid @NotNull @DefaultValue Registration registration) {
 
     /** Blobs are held in one array in memory; 1 GiB keeps that far from the JVM's array limit. */
@@ -82,6 +84,29 @@ public record StorageNodeProperties(
         }
         if (segmentSize != null && segmentSize.toBytes() < 1) {
             throw new IllegalArgumentException("segment-size must be positive, was " + segmentSize);
+        }
+    }
+
+    /**
+     * @param address     address to listen on; empty: every interface
+     * @param port        port to listen on (0: any free port); registered in etcd with the advertised URL's host
+     * @param idleTimeout how long a connection may wait for its next request before the node closes it
+     * @param readTimeout how long a request may stall mid-frame before the node closes its connection
+     */
+    public record Wire(@NotNull @DefaultValue("") String address,
+                       @Min(0) @Max(65535) @DefaultValue("8301") int port,
+                       @NotNull @DefaultValue("60s") Duration idleTimeout,
+                       @NotNull @DefaultValue("10s") Duration readTimeout) {
+
+        public Wire {
+            if (idleTimeout != null && idleTimeout.compareTo(Duration.ofSeconds(31)) < 0) {
+                // Gateways and healers reuse a connection idle for up to 30 s: a shorter timeout would close
+                // connections under them.
+                throw new IllegalArgumentException("wire.idle-timeout must be above 30s, was " + idleTimeout);
+            }
+            if (readTimeout != null && !readTimeout.isPositive()) {
+                throw new IllegalArgumentException("wire.read-timeout must be positive, was " + readTimeout);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.hybridstore.storagenode.registration;
 
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdProperties;
+import io.hybridstore.storagenode.api.BlobWireEndpoint;
 import io.hybridstore.storagenode.config.StorageNodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ class RegistrationConfiguration {
 
     @Bean
     RegistrationStarter registrationStarter(StorageNodeProperties node, JsonMapper json,
-                                            ObjectProvider<EtcdRegistration> etcd) {
-        return new RegistrationStarter(node, json, etcd);
+                                            ObjectProvider<EtcdRegistration> etcd, BlobWireEndpoint wire) {
+        return new RegistrationStarter(node, json, etcd, wire);
     }
 }

@@ -1,6 +1,7 @@
 package io.hybridstore.storagenode.registration;
 
 import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.storagenode.api.BlobWireEndpoint;
 import io.hybridstore.storagenode.config.StorageNodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,12 @@ final class RegistrationStarter {
     private final StorageNodeProperties node;
     private final JsonMapper json;
     private final ObjectProvider<EtcdRegistration> etcd;
+    private final BlobWireEndpoint wire;
 
-    RegistrationStarter(StorageNodeProperties node, JsonMapper json, ObjectProvider<EtcdRegistration> etcd) {
+    RegistrationStarter(StorageNodeProperties node, JsonMapper json, ObjectProvider<EtcdRegistration> etcd,
+                        BlobWireEndpoint wire) {
         this.node = node;
+        this.wire = wire;
         this.json = json;
         this.etcd = etcd;
     }
@@ -37,9 +41,10 @@ final class RegistrationStarter {
         if (url.build().getPort() == 0) {
             url.port(port);
         }
-        NodeInfo info = new NodeInfo(node.nodeId(), url.build().toUriString());
-        log.info("Storage node {} listening on port {} (advertised {}), data dir {}, durability {}, queue {} blobs /"
-                        + " {}, {} I/O workers, registration {}", node.nodeId(), port, info.url(),
+        NodeInfo info = new NodeInfo(node.nodeId(), url.build().toUriString(), url.build().getHost() + ":" + wire.port());
+        log.info("Storage node {} listening on port {} (advertised {}), blobs on {}, data dir {}, durability {},"
+                        + " queue {} blobs / {}, {} I/O workers, registration {}", node.nodeId(), port, info.url(),
+                info.wire(),
                 node.dataDir().toAbsolutePath().normalize(), node.durability().name().toLowerCase(Locale.ROOT),
                 node.queueCapacity(),
                 node.queueMaxBytes(), node.ioWorkers(), node.registration().enabled() ? "etcd" : "disabled (standalone)");

@@ -137,13 +137,13 @@ public final class BlobStore implements AutoCloseable {
      * is on disk, like a put. Without, a crash right after may bring the blob back.
      */
     public void delete(BlobId id, boolean waitDurable) {
-        CompletableFuture<Void> durable = submitDelete(id.value());
+        CompletableFuture<Void> durable = submitDelete(id.value(), waitDurable);
         if (waitDurable && config.durability() == Durability.SYNC) {
             await(durable);
         }
     }
 
-    CompletableFuture<Void> submitDelete(String id) {
+    CompletableFuture<Void> submitDelete(String id, boolean awaited) {
         // First: after a failed write the index may no longer show a version that is still on disk, so "absent"
         // is only to be trusted on a healthy disk.
         requireHealthyDisk();
@@ -152,7 +152,7 @@ public final class BlobStore implements AutoCloseable {
         }
         CompletableFuture<Void> durable = new CompletableFuture<>();
         WriteOp op = queue.offer(0, seq -> index.remove(id) == null ? null
-                : new WriteOp.Delete(id, seq, clock.millis(), durable));
+                : new WriteOp.Delete(id, seq, clock.millis(), awaited, durable));
         return op == null ? CompletableFuture.completedFuture(null) : durable;
     }
 

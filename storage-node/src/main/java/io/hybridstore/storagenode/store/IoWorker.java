@@ -14,7 +14,8 @@ import java.util.List;
  * <ol>
  *   <li>append every record of the batch to this worker's segment with one gathering write;</li>
  *   <li>one {@code fdatasync} ({@code force(false)}) of the segment: the data and the file length are on disk, which
- *       is all a later read or recovery needs; the name of the file was made durable once, when it was created;</li>
+ *       is all a later read or recovery needs; the name of the file was made durable once, when it was created.
+ *       Skipped for a batch that nobody waits on (deletes of unreferenced blobs): the next sync covers it;</li>
  *   <li>only then point the index at the new records and acknowledge the waiting requests.</li>
  * </ol>
  * Why a log and not a file per blob: measured on this machine, an fsync costs ~0.35-0.5 ms, so the classic
@@ -115,7 +116,7 @@ final class IoWorker implements Runnable {
             }
             long total = offset - segment.size();
             writeFully(active.channel(), buffers.toArray(ByteBuffer[]::new), total);
-            if (config.durability() == Durability.SYNC) {
+            if (config.durability() == Durability.SYNC && batch.stream().anyMatch(WriteOp::awaited)) {
                 FileChannel channel = active.channel();
                 metrics.timeFsync(() -> channel.force(false));
             }

@@ -14,6 +14,12 @@ sealed interface WriteOp {
     /** Queued bytes it holds in memory until it is written. */
     long bytes();
 
+    /**
+     * Whether a caller waits for it to be durable. A batch of changes nobody waits for is written without its own
+     * fdatasync: the next synced batch of the segment carries it to disk.
+     */
+    boolean awaited();
+
     record Put(String id, IndexEntry.Pending entry, CompletableFuture<Void> done) implements WriteOp {
 
         @Override
@@ -25,10 +31,20 @@ sealed interface WriteOp {
         public long bytes() {
             return entry.length();
         }
+
+        @Override
+        public boolean awaited() {
+            return true;
+        }
     }
 
-    /** A tombstone: it must reach disk so that recovery does not bring back an older put of the id. */
-    record Delete(String id, long seq, long createdAt, CompletableFuture<Void> done) implements WriteOp {
+    /**
+     * A tombstone: it must reach disk so that recovery does not bring back an older put of the id; when nobody awaits
+     * it (a blob no manifest references), it may reach disk with a later batch, and a crash before that brings back
+     * only garbage.
+     */
+    record Delete(String id, long seq, long createdAt, boolean awaited, CompletableFuture<Void> done)
+            implements WriteOp {
 
         @Override
         public long bytes() {

@@ -43,7 +43,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The HTTP API on a real port, through {@link StorageNodeClient} where it can speak the request. */
+/**
+ * The node's blob API on real ports: the blob protocol through {@link StorageNodeClient} (puts, gets, deletes), and
+ * HTTP for what the client does not send and for listing, checks and status.
+ */
 class BlobApiTest {
 
     @TempDir
@@ -107,6 +110,24 @@ class BlobApiTest {
         client.delete(node, id);
         assertThat(client.get(node, id, OptionalLong.empty())).isEmpty();
         assertThat(send("HEAD", "/blobs/" + id, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void bothTransportsServeTheSameBlobs() throws Exception {
+        byte[] data = bytes("over the blob protocol");
+        client.put(node, new BlobId("wire-put"), data, Checksums.crc32c(data));
+        assertThat(send("PUT", "/blobs/http-put", bytes("over http")).statusCode()).isEqualTo(201);
+
+        assertThat(send("GET", "/blobs/wire-put", null).body()).isEqualTo("over the blob protocol");
+        assertThat(client.get(node, new BlobId("http-put"), OptionalLong.empty())).hasValue(bytes("over http"));
+    }
+
+    @Test
+    void aPutWhoseBodyDoesNotMatchItsChecksumIsRefusedWithTheNodesError() {
+        assertThatThrownBy(() -> client.put(node, new BlobId("flipped"), bytes("abc"), 1))
+                .isInstanceOfSatisfying(StorageNodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("checksum_mismatch");
+        assertThat(client.get(node, new BlobId("flipped"), OptionalLong.empty())).isEmpty();
     }
 
     @Test
@@ -307,6 +328,9 @@ class BlobApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("hybridstore_storage_queue_depth", "hybridstore_storage_fsync_seconds",
                 "hybridstore_storage_corrupt_reads_total", "hybridstore_storage_bytes_written_bytes_total");
+        client.get(node, new BlobId("metered"), OptionalLong.empty());
+        assertThat(send("GET", "/actuator/prometheus", null).body())
+                .contains("hybridstore_wire_requests_seconds_count{op=\"get\",status=\"404\"}");
     }
 
     @Test

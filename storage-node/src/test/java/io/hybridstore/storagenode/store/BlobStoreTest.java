@@ -154,7 +154,7 @@ class BlobStoreTest {
         StoreConfig config = syncConfig();
         BlobStore store = paused(config);
         CompletableFuture<Void> put = store.submitPut("gone", bytes("v1"), Checksums.crc32c(bytes("v1")));
-        CompletableFuture<Void> delete = store.submitDelete("gone");
+        CompletableFuture<Void> delete = store.submitDelete("gone", true);
 
         store.start();
         CompletableFuture.allOf(put, delete).get();

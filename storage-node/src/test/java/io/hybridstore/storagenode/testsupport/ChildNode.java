@@ -37,11 +37,13 @@ public final class ChildNode implements AutoCloseable {
                                   List<String> jvmOptions, List<String> properties)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        int wirePort = FreePort.find();
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 StorageNodeApplication.class.getName(),
                 "--server.port=" + port,
+                "--hybridstore.storage-node.wire.port=" + wirePort,
                 "--spring.main.banner-mode=off",
                 "--hybridstore.storage-node.node-id=" + nodeId,
                 "--hybridstore.storage-node.data-dir=" + dataDir,
@@ -57,7 +59,8 @@ public final class ChildNode implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        ChildNode child = new ChildNode(process, new NodeInfo(nodeId, "http://127.0.0.1:" + port));
+        ChildNode child = new ChildNode(process, new NodeInfo(nodeId, "http://127.0.0.1:" + port,
+                "127.0.0.1:" + wirePort));
         StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(5));
         Await.until(Duration.ofSeconds(120), "the node answers /health", () -> {
             if (!process.isAlive()) {

@@ -2,6 +2,7 @@ package io.hybridstore.storagenode.testsupport;
 
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.storagenode.StorageNodeApplication;
+import io.hybridstore.storagenode.api.BlobWireEndpoint;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -24,6 +25,7 @@ public final class InJvmNode implements AutoCloseable {
     public static InJvmNode start(String nodeId, Path dataDir, String... properties) {
         List<String> all = new ArrayList<>(List.of(
                 "server.port=0",
+                "hybridstore.storage-node.wire.port=0",
                 "spring.main.banner-mode=off",
                 "hybridstore.storage-node.node-id=" + nodeId,
                 "hybridstore.storage-node.data-dir=" + dataDir));
@@ -32,7 +34,8 @@ public final class InJvmNode implements AutoCloseable {
         String[] args = all.stream().map(p -> "--" + p).toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(StorageNodeApplication.class).run(args);
         int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
-        return new InJvmNode(context, new NodeInfo(nodeId, "http://127.0.0.1:" + port));
+        int wirePort = context.getBean(BlobWireEndpoint.class).port();
+        return new InJvmNode(context, new NodeInfo(nodeId, "http://127.0.0.1:" + port, "127.0.0.1:" + wirePort));
     }
 
     public NodeInfo node() {

@@ -1,0 +1,157 @@
+package io.hybridstore.common.node;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Idle {@link BlobWire} connections per storage node, reused for the next exchange. A connection is used by one
+ * exchange at a time, so a burst opens as many as it needs; at most {@value #MAX_IDLE_PER_NODE} per node are kept.
+ * One idle longer than {@code maxIdle} is closed rather than reused, before the node's own idle timeout can cut it
+ * under a request.
+ */
+final class WireConnections {
+
+    static final int MAX_IDLE_PER_NODE = 64;
+    private static final int BUFFER = 64 * 1024;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("blob-wire-watchdog").daemon().factory());
+
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final long maxIdleNanos;
+    private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+
+    WireConnections(Duration connectTimeout, Duration requestTimeout, Duration maxIdle) {
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+        this.maxIdleNanos = maxIdle.toNanos();
+    }
+
+    /** What one exchange writes and reads on a connection. */
+    interface Exchange<T> {
+        T on(DataOutputStream out, DataInputStream in) throws IOException;
+    }
+
+    /**
+     * Runs the exchange on an idle connection to {@code address} ("host:port") or a new one. When a reused
+     * connection fails other than by timing out, the node most likely closed it meanwhile (it restarted, or its
+     * idle timeout struck first), and the exchange is tried once more on a new connection: every exchange is
+     * idempotent, blobs being immutable. A timeout is not retried: the node is there but slow.
+     *
+     * <p>The socket's read timeout bounds the wait for an answer. Sending {@code sendBytes} beyond what the
+     * socket buffers could block without end on a node that stopped reading, so such an exchange is also cut off
+     * by closing its socket when the request timeout has passed.
+     */
+    <T> T exchange(String address, long sendBytes, Exchange<T> exchange) throws IOException {
+        Connection reused = borrow(address);
+        if (reused != null) {
+            try {
+                return run(reused, sendBytes, exchange);
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException stale) {
+                // Fall through to a new connection.
+            }
+        }
+        return run(open(address), sendBytes, exchange);
+    }
+
+    private <T> T run(Connection connection, long sendBytes, Exchange<T> exchange) throws IOException {
+        boolean healthy = false;
+        ScheduledFuture<?> watchdog = sendBytes > BUFFER
+                ? WATCHDOG.schedule(connection::close, requestTimeout.toMillis(), TimeUnit.MILLISECONDS) : null;
+        try {
+            T result = exchange.on(connection.out, connection.in);
+            healthy = watchdog == null || watchdog.cancel(false);
+            return result;
+        } finally {
+            if (healthy) {
+                release(connection);
+            } else {
+                connection.close();
+            }
+        }
+    }
+
+    private Connection borrow(String address) {
+        ConcurrentLinkedDeque<Connection> pool = idle.get(address);
+        if (pool == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        for (Connection c = pool.pollFirst(); c != null; c = pool.pollFirst()) {
+            if (now - c.idleSince < maxIdleNanos) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    private void release(Connection connection) {
+        ConcurrentLinkedDeque<Connection> pool = idle.computeIfAbsent(connection.address,
+                a -> new ConcurrentLinkedDeque<>());
+        if (pool.size() >= MAX_IDLE_PER_NODE) {
+            connection.close();
+            return;
+        }
+        connection.idleSince = System.nanoTime();
+        pool.offerFirst(connection);
+    }
+
+    private Connection open(String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IOException("not a host:port address: " + address);
+        }
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            socket.connect(new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))), (int) connectTimeout.toMillis());
+            socket.setSoTimeout((int) requestTimeout.toMillis());
+            return new Connection(address, socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static final class Connection {
+        final String address;
+        final Socket socket;
+        final DataInputStream in;
+        final DataOutputStream out;
+        long idleSince;
+
+        Connection(String address, Socket socket) throws IOException {
+            this.address = address;
+            this.socket = socket;
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Nothing left to release.
+            }
+        }
+    }
+}
