@@ -52,6 +52,12 @@ public class RollbackWorker extends BackgroundLoop implements IntentLog {
     private static final Logger log = LoggerFactory.getLogger(RollbackWorker.class);
     private static final Duration IDLE = Duration.ofMillis(200);
     private static final Duration APPEND_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How often offsets are committed and a settling cycle starts. Both cost a round trip to the broker; done after
+     * every poll, they cost the broker and the healer more CPU than reading the log itself, when a stalled intent is
+     * only settled after the zombie timeout anyway, and a commit that comes later only means more to replay.
+     */
+    private static final Duration BOOKKEEPING_INTERVAL = Duration.ofSeconds(1);
 
     private final ConsumerFactory<String, byte[]> consumers;
     private final KafkaTemplate<String, byte[]> producer;
@@ -128,8 +134,10 @@ public class RollbackWorker extends BackgroundLoop implements IntentLog {
                 }
             });
             Cycle cycle = null;
+            Instant nextCycle = Instant.MIN;
+            Instant nextCommit = clock.instant().plus(BOOKKEEPING_INTERVAL);
             while (running() && gate.isLeader()) {
-                if (cycle == null) {
+                if (cycle == null && !clock.instant().isBefore(nextCycle)) {
                     cycle = Cycle.start(consumer, clock);
                 }
                 var records = consumer.poll(properties.pollTimeout());
@@ -139,11 +147,15 @@ public class RollbackWorker extends BackgroundLoop implements IntentLog {
                 if (cycle != null && cycle.reached(consumer)) {
                     snapshot = new OpenIntents(cycle.startedAt(), tracker.openBlobs());
                     settleZombies(tracker, cycle.startedAt());
+                    nextCycle = cycle.startedAt().plus(BOOKKEEPING_INTERVAL);
                     cycle = null;
                 } else if (cycle != null && cycle.stale(consumer)) {
                     cycle = null;
                 }
-                commit(consumer, tracker);
+                if (!clock.instant().isBefore(nextCommit)) {
+                    commit(consumer, tracker);
+                    nextCommit = clock.instant().plus(BOOKKEEPING_INTERVAL);
+                }
             }
         } finally {
             snapshot = null;
