@@ -64,8 +64,13 @@ public final class EtcdRegistration implements RegistrationStatus, AutoCloseable
 
     @Override
     public String describe() {
-        return registered() ? "registered under lease " + Long.toHexString(leaseId)
-                : "not registered in etcd: " + lastFailure;
+        long lease = leaseId;
+        if (registered()) {
+            return "registered under lease " + Long.toHexString(lease);
+        }
+        // A renewal may still be on its way; until it is acknowledged, etcd may already have expired the lease.
+        return lease != 0 ? "etcd registration not renewed within its TTL (lease " + Long.toHexString(lease)
+                + " acknowledged until " + validUntil + ")" : "not registered in etcd: " + lastFailure;
     }
 
     private void run() {

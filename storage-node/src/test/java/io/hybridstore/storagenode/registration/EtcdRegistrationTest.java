@@ -49,7 +49,7 @@ class EtcdRegistrationTest {
                         .isEqualTo(node);
                 assertThat(kv.getLease()).isNotZero();
             });
-            client.put(node, new BlobId("while-registered"), new byte[] {1}, crcOf(1));
+            putWhileRegistered(node, "while-registered", 1);
 
             etcd.stop();
             Await.until(Duration.ofSeconds(60), "writes refused", () -> !client.isHealthy(node));
@@ -61,9 +61,25 @@ class EtcdRegistrationTest {
 
             etcd.start();
             Await.until(Duration.ofSeconds(30), "re-registered", () -> client.isHealthy(node));
-            client.put(node, new BlobId("after-return"), new byte[] {2}, crcOf(2));
+            putWhileRegistered(node, "after-return", 2);
             assertThat(registration(etcd)).isPresent();
         }
+    }
+
+    /**
+     * A put the node takes. With a 2 s lease, a renewal that a loaded machine delays past the TTL makes the node
+     * refuse writes for a moment, as it must (etcd may have expired the lease); the put is retried over that.
+     */
+    private void putWhileRegistered(NodeInfo node, String id, int b) throws InterruptedException {
+        Await.until(Duration.ofSeconds(30), "the node takes a put", () -> {
+            try {
+                client.put(node, new BlobId(id), new byte[] {(byte) b}, crcOf(b));
+                return true;
+            } catch (StorageNodeException e) {
+                assertThat(e.getMessage()).contains("not_accepting_writes");
+                return false;
+            }
+        });
     }
 
     private static long crcOf(int b) {
