@@ -34,7 +34,7 @@ public final class FakeStorageNode implements AutoCloseable {
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
     private volatile CountDownLatch putGate = new CountDownLatch(0);
-    private final CountDownLatch putArrived = new CountDownLatch(1);
+    private volatile CountDownLatch putArrived = new CountDownLatch(1);
 
     public FakeStorageNode(String id) {
         this.id = id;
@@ -82,8 +82,12 @@ public final class FakeStorageNode implements AutoCloseable {
         return blobs.containsKey(blob);
     }
 
-    /** From now on every PUT blocks until {@link #releasePuts()}. */
+    /**
+     * From now on every PUT blocks until {@link #releasePuts()}; {@link #awaitHeldPut()} waits for the first of
+     * them, not for a put that arrived before.
+     */
     public void holdPuts() {
+        putArrived = new CountDownLatch(1);
         putGate = new CountDownLatch(1);
     }
 
