@@ -53,6 +53,7 @@ public final class Cluster {
                 serviceEnv.put(name, value);
             }
         });
+        serviceEnv.putAll(S3Credentials.of(runDir, settings));
         Launcher launcher = new Launcher(repo, runDir, topology, serviceEnv,
                 Duration.ofSeconds(seconds(settings, "HS_HEALTH_TIMEOUT", 300)),
                 Duration.ofSeconds(seconds(settings, "HS_STOP_TIMEOUT", 20)), log);
@@ -111,6 +112,12 @@ public final class Cluster {
                 launcher.startAndAwait(wave);
             }
         }
+        topology().instancesOf(Topology.NGINX).stream().findFirst().ifPresent(nginx -> {
+            Map<String, String> key = S3Credentials.of(launcher.runDir(), settings);
+            launcher.log("S3 API on http://localhost:" + topology().secondPort(nginx) + " - access key "
+                    + key.get(S3Credentials.ACCESS_KEY) + ", secret key " + key.get(S3Credentials.SECRET_KEY)
+                    + " (kept in " + S3Credentials.file(launcher.runDir()) + ")");
+        });
     }
 
     /**
@@ -145,7 +152,7 @@ public final class Cluster {
     private void saveSettings() throws IOException {
         Map<String, String> saved = new TreeMap<>(topology().settings());
         settings.forEach((name, value) -> {
-            if (PASS_THROUGH.matcher(name).matches()) {
+            if (PASS_THROUGH.matcher(name).matches() && !name.equals(S3Credentials.ACCESS_KEY) && !name.equals(S3Credentials.SECRET_KEY)) {
                 saved.put(name, value);
             }
         });

@@ -41,6 +41,7 @@ final class CommandLines {
                     "--hybridstore.storage-node.wire.port=" + topology.secondPort(instance),
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints()));
             case Topology.GATEWAY -> java(instance, List.of("--server.port=" + port,
+                    "--hybridstore.s3.port=" + topology.secondPort(instance),
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints(),
                     "--spring.kafka.bootstrap-servers=" + topology.kafkaBootstrap(), "--hybridstore.gateway.id=" + name));
             case Topology.HEALER -> java(instance, List.of("--server.port=" + port,

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class NginxConfig {
 
-    private static final Pattern MARKER = Pattern.compile("# local: ([a-z_]+)");
+    private static final Pattern MARKER = Pattern.compile("# local: ([a-z0-9_]+)");
     private static final String TEMP_PATH = "_temp_path";
 
     private NginxConfig() {
@@ -24,6 +24,7 @@ final class NginxConfig {
         Path dir = runDir.dataDir(nginx.name());
         List<String> out = new ArrayList<>();
         boolean gatewaysDone = false;
+        boolean s3GatewaysDone = false;
         for (String line : template) {
             Matcher marker = MARKER.matcher(line);
             if (!marker.find()) {
@@ -41,6 +42,16 @@ final class NginxConfig {
                         gatewaysDone = true;
                     }
                 }
+                case "gateway_s3" -> {
+                    if (!s3GatewaysDone) {
+                        for (Instance gateway : topology.instancesOf(nginx.service().fronts())) {
+                            out.add(indent + "server 127.0.0.1:" + topology.secondPort(gateway)
+                                    + " max_fails=3 fail_timeout=5s;");
+                        }
+                        s3GatewaysDone = true;
+                    }
+                }
+                case "listen_s3" -> out.add(indent + "listen 127.0.0.1:" + topology.secondPort(nginx) + ";");
                 case "error_log" -> out.add(indent + "error_log " + runDir.logFile(nginx.name()) + " warn;");
                 case "pid" -> out.add(indent + "pid " + dir.resolve("nginx.pid") + ";");
                 case "access_log" -> out.add(indent + "access_log " + runDir.logFile(nginx.name() + ".access")

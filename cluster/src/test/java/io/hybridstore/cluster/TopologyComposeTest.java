@@ -82,7 +82,9 @@ class TopologyComposeTest {
                             Integer.toString(node.service().basePort(node.index()) + node.service().secondPort()));
         }
         for (Instance gateway : topology.instancesOf(Topology.GATEWAY)) {
-            assertThat(environment(gateway.name())).containsEntry("HYBRIDSTORE_GATEWAY_ID", gateway.name());
+            assertThat(environment(gateway.name())).containsEntry("HYBRIDSTORE_GATEWAY_ID", gateway.name())
+                    .containsEntry("HYBRIDSTORE_S3_PORT",
+                            Integer.toString(gateway.service().basePort(gateway.index()) + gateway.service().secondPort()));
         }
         for (Instance healer : topology.instancesOf(Topology.HEALER)) {
             assertThat(environment(healer.name())).containsEntry("HYBRIDSTORE_HEALER_ID", healer.name());
@@ -117,19 +119,32 @@ class TopologyComposeTest {
         List<String> conf = Files.readAllLines(REPO.resolve("nginx.conf"));
         Instance nginx = topology.instance(Topology.NGINX, 1);
         int listen = nginx.service().basePort(1);
-        assertThat(ports(Topology.NGINX)).containsExactly(listen + ":" + listen);
-        assertThat(conf).anyMatch(line -> line.strip().startsWith("listen " + listen + ";"));
-        assertThat(upstreams(conf, "server (\\S+) ")).isEqualTo(topology.instancesOf(Topology.GATEWAY).stream()
-                .map(g -> g.name() + ":" + g.service().basePort(g.index())).toList());
+        int s3 = listen + nginx.service().secondPort();
+        assertThat(ports(Topology.NGINX)).containsExactly(listen + ":" + listen, s3 + ":" + s3);
+        assertThat(conf).anyMatch(line -> line.strip().startsWith("listen " + listen + ";"))
+                .anyMatch(line -> line.strip().startsWith("listen " + s3 + ";"));
+        List<String> nativeGateways = topology.instancesOf(Topology.GATEWAY).stream()
+                .map(g -> g.name() + ":" + g.service().basePort(g.index())).toList();
+        List<String> s3Gateways = topology.instancesOf(Topology.GATEWAY).stream()
+                .map(g -> g.name() + ":" + (g.service().basePort(g.index()) + g.service().secondPort())).toList();
+        assertThat(upstreams(conf, "server (\\S+) ")).isEqualTo(concat(nativeGateways, s3Gateways));
 
         Topology offset = Topology.load(Map.of("HS_PORT_OFFSET", "13000"));
         RunDir runDir = new RunDir(Path.of("/tmp/run"));
         List<String> local = NginxConfig.render(conf, offset, runDir, offset.instance(Topology.NGINX, 1));
-        assertThat(upstreams(local, "server (\\S+) ")).isEqualTo(offset.instancesOf(Topology.GATEWAY).stream()
-                .map(g -> "127.0.0.1:" + offset.port(g)).toList());
+        assertThat(upstreams(local, "server (\\S+) ")).isEqualTo(concat(
+                offset.instancesOf(Topology.GATEWAY).stream().map(g -> "127.0.0.1:" + offset.port(g)).toList(),
+                offset.instancesOf(Topology.GATEWAY).stream().map(g -> "127.0.0.1:" + offset.secondPort(g)).toList()));
         assertThat(local).anyMatch(line -> line.strip().equals("listen 127.0.0.1:" + (listen + 13000) + ";"))
+                .anyMatch(line -> line.strip().equals("listen 127.0.0.1:" + (s3 + 13000) + ";"))
                 .anyMatch(line -> line.strip().equals("client_body_temp_path /tmp/run/data/nginx-1/client_body;"))
-                .noneMatch(line -> line.matches(".*# local: [a-z_]+.*"));
+                .noneMatch(line -> line.matches(".*# local: [a-z0-9_]+.*"));
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static List<String> upstreams(List<String> conf, String pattern) {

@@ -3,6 +3,7 @@ package io.hybridstore.systemtest;
 import io.hybridstore.cluster.Cluster;
 import io.hybridstore.cluster.Instance;
 import io.hybridstore.cluster.Launcher;
+import io.hybridstore.cluster.S3Credentials;
 import io.hybridstore.cluster.Topology;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ final class LocalCluster {
     private final Cluster cluster;
     private final Launcher launcher;
     private final Topology topology;
+    private final Map<String, String> settings;
 
     private LocalCluster(Path repo) {
         Path runDir = repo.resolve("system-tests/target/cluster" + (PORT_OFFSET == 10_000 ? "" : "-" + PORT_OFFSET));
@@ -54,6 +56,7 @@ final class LocalCluster {
                 "HYBRIDSTORE_HEALER_GC_GRACE", "20s",
                 "HYBRIDSTORE_WAL_HEARTBEATINTERVAL", "3s"));
         Path log = runDir.resolve("launcher.log");
+        this.settings = settings;
         this.cluster = Cluster.of(repo, settings, line -> append(log, line));
         this.launcher = cluster.launcher();
         this.topology = cluster.topology();
@@ -96,6 +99,17 @@ final class LocalCluster {
 
     String gatewayUrl() {
         return topology.url(topology.instance(Topology.NGINX, 1));
+    }
+
+    /** The S3 API, through nginx. */
+    String s3Url() {
+        return "http://127.0.0.1:" + topology.secondPort(topology.instance(Topology.NGINX, 1));
+    }
+
+    /** The S3 root key the launcher gave the gateways: access key, then secret key. */
+    List<String> s3Key() {
+        Map<String, String> key = S3Credentials.of(launcher.runDir(), settings);
+        return List.of(key.get(S3Credentials.ACCESS_KEY), key.get(S3Credentials.SECRET_KEY));
     }
 
     /** One gateway itself, not through nginx. */

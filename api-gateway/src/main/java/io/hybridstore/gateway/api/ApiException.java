@@ -3,7 +3,7 @@ package io.hybridstore.gateway.api;
 import org.springframework.http.HttpStatus;
 
 /** A request the API refuses before anything in the cluster changes; carries its status and error code. */
-final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String error;

@@ -18,15 +18,15 @@ import java.io.InputStream;
  * number literals, escapes and field order come back exactly as written, and a long string is never held in memory
  * as text.
  */
-final class JsonObjectCheck {
+public final class JsonObjectCheck {
 
     private final JsonFactory factory;
 
-    JsonObjectCheck(int maxDepth, long maxBodyBytes) {
+    public JsonObjectCheck(int maxDepth, long maxBodyBytes) {
         this.factory = StrictJson.factory(maxDepth, maxBodyBytes);
     }
 
-    void requireObject(byte[] body) {
+    public void requireObject(byte[] body) {
         try {
             StrictJson.requireUtf8(body);
         } catch (InvalidUtf8Exception e) {

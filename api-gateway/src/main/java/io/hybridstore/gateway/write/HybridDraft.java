@@ -127,8 +127,8 @@ final class HybridDraft implements Draft {
         ReplicatedPart hotPart = hot == null ? null : hot.part();
         long size = (hotPart == null ? 0 : hotPart.length()) + (coldPart == null ? 0 : coldPart.length())
                 - (hotPart != null && coldPart != null ? 1 : 0);
-        return new Manifest(request.key(), version, Strategy.FIELD_HYBRID, "application/json", size, null,
-                createdAt, hotPart, coldPart, order);
+        return new Manifest(request.key(), version, Strategy.FIELD_HYBRID, request.contentType(), size, null,
+                createdAt, hotPart, coldPart, order, request.attributes().get());
     }
 
     @Override

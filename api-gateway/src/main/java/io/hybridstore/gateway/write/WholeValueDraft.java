@@ -70,9 +70,10 @@ final class WholeValueDraft implements Draft {
 
     @Override
     public Manifest manifestOver(Optional<VersionedManifest> current) {
-        return new Manifest(request.key(), version, request.strategy(), "application/json", size(),
+        return new Manifest(request.key(), version, request.strategy(), request.contentType(), size(),
                 replicated != null ? replicated.part().sha256() : striped.part().sha256(), createdAt,
-                replicated != null ? replicated.part() : null, striped != null ? striped.part() : null, null);
+                replicated != null ? replicated.part() : null, striped != null ? striped.part() : null, null,
+                request.attributes().get());
     }
 
     @Override

@@ -141,7 +141,7 @@ public class WriteCoordinator {
         boolean settled = false;
         try {
             draft.writeParts();
-            Committed committed = commit(request.key(), draft, current, intent, pinned);
+            Committed committed = commit(request.key(), draft, current, intent, pinned, request.guard());
             settled = true;
             committed.displaced().ifPresent(previous ->
                     fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest())));
@@ -174,7 +174,7 @@ public class WriteCoordinator {
      * current at commit time. Returns the committed manifest and the one it displaced.
      */
     private Committed commit(String key, Draft draft, Optional<VersionedManifest> firstRead, Intent intent,
-                             boolean pinned) {
+                             boolean pinned, CommitGuard guard) {
         Optional<VersionedManifest> current = firstRead;
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
             if (attempt > 1) {
@@ -183,7 +183,8 @@ public class WriteCoordinator {
             Manifest manifest = draft.manifestOver(current);
             ManifestStore.PutResult result;
             try {
-                result = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L));
+                result = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L),
+                        guard.current());
             } catch (MetadataUnavailableException e) {
                 throw new CommitOutcomeUnknownException("the write of '" + key + "' version " + manifest.version(), e);
             }

@@ -1,14 +1,17 @@
 package io.hybridstore.common.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.options.OptionsUtil;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The etcd key layout, all under one prefix (default {@code /hybridstore/}). Object keys are percent-encoded so
- * that a '/' inside a user key can never be confused with the layout's own separators.
+ * The etcd key layout, all under one prefix (default {@code /hybridstore/}). A manifest's etcd key is its object key's
+ * UTF-8 bytes as they are, after {@code objects/}: nothing else lives below that prefix, so a '/' in a key cannot be
+ * confused with the layout, and manifests sort in the byte order of their keys, which makes a listing by key prefix
+ * (an S3 bucket, a folder in it) one etcd range read in the order S3 lists.
  */
 public record EtcdKeys(String prefix) {
 
@@ -24,7 +27,31 @@ public record EtcdKeys(String prefix) {
     }
 
     public ByteSequence object(String key) {
-        return bytes(objectsPrefix() + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        return bytes(objectsPrefix() + key);
+    }
+
+    /** Where a listing resumes after {@code key}: the first etcd key above its manifest's. */
+    public ByteSequence objectAfter(String key) {
+        return bytes(objectsPrefix() + key + "\0");
+    }
+
+    /** Where a listing resumes past every key that starts with {@code keyPrefix}. */
+    public ByteSequence objectAfterAll(String keyPrefix) {
+        return OptionsUtil.prefixEndOf(object(keyPrefix));
+    }
+
+    /** The object key a manifest's etcd key ({@link #object}) stands for. */
+    public String objectKey(ByteSequence etcdKey) {
+        return etcdKey.toString(StandardCharsets.UTF_8).substring(objectsPrefix().length());
+    }
+
+    /** A bucket of the S3 API: its settings, present while the bucket exists. */
+    public ByteSequence bucket(String name) {
+        return bytes(bucketsPrefix() + name);
+    }
+
+    public String bucketsPrefix() {
+        return prefix + "buckets/";
     }
 
     public String objectsPrefix() {

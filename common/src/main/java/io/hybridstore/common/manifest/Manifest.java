@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>Which parts are present depends on the strategy: {@code replication} has only {@code replicated};
  * {@code ec} only {@code erasureCoded}; {@code field_hybrid} has the hot fields in {@code replicated} and the cold
  * fields in {@code erasureCoded} (either may be absent when the object has no such fields), plus the original
- * top-level field order.
+ * top-level field order. {@code attributes} holds what an S3 client stored with the object (absent for native
+ * writes).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -27,7 +28,20 @@ public record Manifest(
         long createdAt,
         ReplicatedPart replicated,
         ErasureCodedPart erasureCoded,
-        List<String> fieldOrder) {
+        List<String> fieldOrder,
+        ObjectAttributes attributes) {
+
+    /** A manifest without S3 attributes, as the native API writes them. */
+    public Manifest(String key, String version, Strategy strategy, String contentType, long size, String sha256,
+                    long createdAt, ReplicatedPart replicated, ErasureCodedPart erasureCoded, List<String> fieldOrder) {
+        this(key, version, strategy, contentType, size, sha256, createdAt, replicated, erasureCoded, fieldOrder, null);
+    }
+
+    /** The same version with its blobs moved (a repair): everything the client stored stays as it was. */
+    public Manifest withParts(ReplicatedPart newReplicated, ErasureCodedPart newErasureCoded) {
+        return new Manifest(key, version, strategy, contentType, size, sha256, createdAt, newReplicated,
+                newErasureCoded, fieldOrder, attributes);
+    }
 
     /** Every blob this version references, as (node, blob) pairs. */
     public List<BlobRef> blobs() {

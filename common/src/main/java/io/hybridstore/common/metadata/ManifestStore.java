@@ -10,6 +10,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -62,11 +64,26 @@ public final class ManifestStore {
      * exist) and the manifest's version was not rolled back by the healer.
      */
     public PutResult putIf(Manifest manifest, long expectedModRevision) {
+        return putIf(manifest, expectedModRevision, Optional.empty());
+    }
+
+    /**
+     * Another etcd key whose mod revision must still be the one read when the manifest is put: an S3 bucket, which a
+     * concurrent DeleteBucket marks before it checks that the bucket is empty.
+     */
+    public record Unchanged(ByteSequence key, long modRevision) {
+    }
+
+    /** As {@link #putIf(Manifest, long)}, and only while {@code unchanged} holds; when it does not, CONFLICT. */
+    public PutResult putIf(Manifest manifest, long expectedModRevision, Optional<Unchanged> unchanged) {
         ByteSequence key = keys.object(manifest.key());
         ByteSequence fence = keys.rolledBackVersion(manifest.version());
+        List<Cmp> conditions = new ArrayList<>(List.of(
+                new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)),
+                new Cmp(fence, Cmp.Op.EQUAL, CmpTarget.createRevision(0))));
+        unchanged.ifPresent(u -> conditions.add(new Cmp(u.key(), Cmp.Op.EQUAL, CmpTarget.modRevision(u.modRevision()))));
         TxnResponse response = await(kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)),
-                        new Cmp(fence, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .If(conditions.toArray(Cmp[]::new))
                 .Then(Op.put(key, ByteSequence.from(ManifestCodec.toJson(manifest)), PutOption.DEFAULT))
                 .Else(Op.get(fence, GetOption.DEFAULT))
                 .commit());
@@ -154,6 +171,30 @@ public final class ManifestStore {
                 .withLimit(limit)
                 .build();
         return await(kv.get(from, option)).getKvs().stream().map(ManifestStore::versioned).toList();
+    }
+
+    /**
+     * Up to {@code limit} manifests whose keys start with {@code keyPrefix}, in the byte order of their keys, from the
+     * etcd key {@code from} on ({@link EtcdKeys#objectAfter}, {@link EtcdKeys#objectAfterAll}; null or a key
+     * before the prefix: from the first).
+     */
+    public List<VersionedManifest> page(String keyPrefix, ByteSequence from, int limit) {
+        ByteSequence start = keys.object(keyPrefix);
+        ByteSequence end = OptionsUtil.prefixEndOf(start);
+        ByteSequence first = from == null || Arrays.compareUnsigned(from.getBytes(), start.getBytes()) < 0 ? start : from;
+        if (Arrays.compareUnsigned(first.getBytes(), end.getBytes()) >= 0) {
+            return List.of();
+        }
+        GetOption option = GetOption.builder().withRange(end).withLimit(limit).build();
+        return await(kv.get(first, option)).getKvs().stream().map(ManifestStore::versioned).toList();
+    }
+
+    /** Whether any manifest's key starts with {@code keyPrefix}: one key-only read of at most one key. */
+    public boolean anyUnder(String keyPrefix) {
+        ByteSequence start = keys.object(keyPrefix);
+        GetOption option = GetOption.builder().withRange(OptionsUtil.prefixEndOf(start)).withLimit(1)
+                .withCountOnly(true).build();
+        return await(kv.get(start, option)).getCount() > 0;
     }
 
     private static VersionedManifest versioned(KeyValue kv) {

@@ -91,9 +91,7 @@ final class RepairExecutor {
                     ? manifest.replicated() : repairReplicated(manifest.replicated(), plan.replicas(), verdicts, written);
             ErasureCodedPart coded = manifest.erasureCoded() == null || plan.stripes().isEmpty()
                     ? manifest.erasureCoded() : repairStripes(manifest.erasureCoded(), plan.stripes(), verdicts, written);
-            Manifest repaired = new Manifest(manifest.key(), manifest.version(), manifest.strategy(),
-                    manifest.contentType(), manifest.size(), manifest.sha256(), manifest.createdAt(), replicated, coded,
-                    manifest.fieldOrder());
+            Manifest repaired = manifest.withParts(replicated, coded);
             if (!gate.isLeader()) {
                 deleteQuietly(written);
                 return Outcome.NOT_LEADER;

@@ -1,0 +1,282 @@
+package io.hybridstore.gateway.s3;
+
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.ObjectAttributes;
+import io.hybridstore.common.manifest.Strategy;
+import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.VersionedManifest;
+import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.api.JsonObjectCheck;
+import io.hybridstore.gateway.delete.DeleteCoordinator;
+import io.hybridstore.gateway.memory.MemoryBudget;
+import io.hybridstore.gateway.read.ObjectNotFoundException;
+import io.hybridstore.gateway.read.ReadCoordinator;
+import io.hybridstore.gateway.write.WriteCoordinator;
+import io.hybridstore.gateway.write.WriteOutcome;
+import io.hybridstore.gateway.write.WriteRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * PutObject, GetObject, HeadObject, DeleteObject over the same write, read and delete coordinators as the native
+ * API: an S3 object is the native object {@code bucket/key}, with what S3 keeps beside the bytes (ETag, content
+ * headers, user metadata) in its manifest's attributes.
+ */
+final class ObjectOperations {
+
+    /** The content headers S3 stores with an object and returns on every read. */
+    static final List<String> STORED_HEADERS = List.of("cache-control", "content-disposition", "content-encoding",
+            "content-language", "expires");
+    private static final String META = "x-amz-meta-";
+    private static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
+    private static final long MAX_METADATA_BYTES = 2048;
+
+    private final WriteCoordinator writes;
+    private final ReadCoordinator reads;
+    private final DeleteCoordinator deletes;
+    private final ManifestStore manifests;
+    private final Buckets buckets;
+    private final MemoryBudget memory;
+    private final GatewayProperties gateway;
+    private final long stripedWriteWorkingSet;
+    private final JsonObjectCheck jsonCheck;
+
+    ObjectOperations(WriteCoordinator writes, ReadCoordinator reads, DeleteCoordinator deletes,
+                     ManifestStore manifests, Buckets buckets, MemoryBudget memory, GatewayProperties gateway) {
+        this.writes = writes;
+        this.reads = reads;
+        this.deletes = deletes;
+        this.manifests = manifests;
+        this.buckets = buckets;
+        this.memory = memory;
+        this.gateway = gateway;
+        GatewayProperties.ErasureCoding ec = gateway.ec();
+        long stripe = ec.stripeSize().toBytes();
+        this.stripedWriteWorkingSet = stripe + 2 * stripe * (ec.dataShards() + ec.parityShards()) / ec.dataShards();
+        this.jsonCheck = new JsonObjectCheck(gateway.maxJsonDepth(), gateway.maxBodySize().toBytes());
+    }
+
+    void put(S3Request request, InputStream payload, long length, HttpServletResponse response) {
+        Buckets.Bucket bucket = buckets.requireWritable(request.bucket());
+        requireValidKey(request.key());
+        long limit = gateway.maxBodySize().toBytes();
+        if (length > limit) {
+            throw new S3Exception(S3Error.ENTITY_TOO_LARGE, "Your proposed upload of " + length
+                    + " bytes exceeds the maximum allowed object size of " + limit + " bytes");
+        }
+        String contentType = request.header("content-type").orElse(DEFAULT_CONTENT_TYPE);
+        Strategy strategy = length == 0 ? Strategy.REPLICATION : strategy(request, bucket, contentType);
+        int copies = strategy == Strategy.FIELD_HYBRID ? 3 : 1;
+        try (MemoryBudget.Reservation reservation = memory.reserve(0)) {
+            S3Body body = new S3Body(payload, length, reservation, stripedWriteWorkingSet, copies);
+            Map<String, String> metadata = userMetadata(request);
+            Map<String, String> headers = storedHeaders(request);
+            WriteOutcome outcome = writes.write(new WriteRequest(Buckets.objectKey(bucket.name(), request.key()),
+                    strategy, false, strategy == Strategy.FIELD_HYBRID ? new JsonBody(body, jsonCheck) : body,
+                    contentType, () -> new ObjectAttributes(body.md5Hex(), metadata, headers), buckets.guard(bucket)));
+            response.setStatus(200);
+            response.setHeader("ETag", etag(outcome.manifest()));
+        }
+    }
+
+    /** GetObject, or with {@code head} HeadObject, which answers the same headers and reads no blob. */
+    void get(S3Request request, HttpServletResponse response, boolean head) throws IOException {
+        buckets.require(request.bucket());
+        requireNullVersion(request);
+        String key = Buckets.objectKey(request.bucket(), request.key());
+        if (head) {
+            Manifest manifest = manifests.get(key).map(VersionedManifest::manifest)
+                    .orElseThrow(() -> noSuchKey(request));
+            Ranges.Range range = prepare(request, response, manifest, manifest.size(), false);
+            response.setContentLengthLong(range == null ? manifest.size() : range.length());
+            return;
+        }
+        try {
+            reads.read(key, (manifest, length) -> {
+                Ranges.Range range = prepare(request, response, manifest, length, true);
+                OutputStream out = response.getOutputStream();
+                if (range == null) {
+                    response.setContentLengthLong(length);
+                    return out;
+                }
+                response.setContentLengthLong(range.length());
+                return Ranges.slice(out, range);
+            });
+        } catch (ObjectNotFoundException e) {
+            throw noSuchKey(request);
+        }
+    }
+
+    void delete(S3Request request, HttpServletResponse response) {
+        buckets.require(request.bucket());
+        requireNullVersion(request);
+        deleteQuietly(request.bucket(), request.key());
+        response.setStatus(204);
+    }
+
+    /** Deletes the object if it exists: S3 answers a delete of a missing key as a success. */
+    void deleteQuietly(String bucket, String key) {
+        try {
+            deletes.delete(Buckets.objectKey(bucket, key), Optional.empty());
+        } catch (ObjectNotFoundException e) {
+            // Already gone is what the client asked for.
+        }
+    }
+
+    /**
+     * The checks and headers every read answers before its bytes: preconditions (304, 412), the range (206, 416),
+     * the object's stored headers and the response-* overrides. Returns the range, or null for the whole object.
+     */
+    private Ranges.Range prepare(S3Request request, HttpServletResponse response, Manifest manifest, long length,
+                                 boolean get) {
+        String etag = etag(manifest);
+        Preconditions.check(request, etag, manifest.createdAt());
+        Ranges.Range range = partOrRange(request, length);
+        response.setStatus(range == null ? 200 : 206);
+        response.setHeader("ETag", etag);
+        response.setHeader("Last-Modified", Preconditions.httpDate(manifest.createdAt()));
+        response.setHeader("Accept-Ranges", "bytes");
+        if (manifest.strategy() == Strategy.REPLICATION) {
+            // AWS names the storage class only when it is not STANDARD.
+            response.setHeader("x-amz-storage-class", storageClass(manifest.strategy()));
+        }
+        response.setHeader("x-hybridstore-strategy", manifest.strategy().wireName());
+        response.setContentType(manifest.contentType() == null ? DEFAULT_CONTENT_TYPE : manifest.contentType());
+        ObjectAttributes attributes = manifest.attributes();
+        if (attributes != null) {
+            attributes.headers().forEach(response::setHeader);
+            attributes.metadata().forEach((name, value) -> response.setHeader(META + name, value));
+        }
+        if (range != null) {
+            response.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + length);
+        }
+        if (get) {
+            overrides(request, response);
+        }
+        return range;
+    }
+
+    private static Ranges.Range partOrRange(S3Request request, long length) {
+        Optional<String> part = request.parameter("partNumber");
+        if (part.isPresent()) {
+            if (!part.get().equals("1")) {
+                throw new S3Exception(S3Error.INVALID_PART_NUMBER, "The requested partnumber is not satisfiable");
+            }
+            return null;
+        }
+        return request.header("range").map(header -> Ranges.parse(header, length)).orElse(null);
+    }
+
+    /** GetObject's response-* parameters replace the stored headers in this one answer. */
+    private static void overrides(S3Request request, HttpServletResponse response) {
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("response-content-type", "Content-Type");
+        names.put("response-content-language", "Content-Language");
+        names.put("response-expires", "Expires");
+        names.put("response-cache-control", "Cache-Control");
+        names.put("response-content-disposition", "Content-Disposition");
+        names.put("response-content-encoding", "Content-Encoding");
+        names.forEach((parameter, header) -> request.parameter(parameter).ifPresent(value -> {
+            if (header.equals("Content-Type")) {
+                response.setContentType(value);
+            } else {
+                response.setHeader(header, value);
+            }
+        }));
+    }
+
+    /**
+     * The ETag: an S3 write's MD5; an object written through the native API has none, so its version id stands in
+     * (it changes exactly when the object does, which is what clients use an ETag for).
+     */
+    static String etag(Manifest manifest) {
+        ObjectAttributes attributes = manifest.attributes();
+        return "\"" + (attributes != null && attributes.etag() != null ? attributes.etag() : manifest.version()) + "\"";
+    }
+
+    static String storageClass(Strategy strategy) {
+        return strategy == Strategy.REPLICATION ? "REDUCED_REDUNDANCY" : "STANDARD";
+    }
+
+    /**
+     * {@code x-hybridstore-strategy} names one explicitly; else {@code x-amz-storage-class} maps to one
+     * (STANDARD: ec, REDUCED_REDUNDANCY: replication); else the bucket's default. {@code field_hybrid} splits a JSON
+     * object by field, so it takes {@code application/json} bodies only.
+     */
+    private static Strategy strategy(S3Request request, Buckets.Bucket bucket, String contentType) {
+        Strategy strategy = request.header("x-hybridstore-strategy")
+                .map(name -> Strategy.fromWireName(name).orElseThrow(() -> new S3Exception(S3Error.INVALID_ARGUMENT,
+                        "x-hybridstore-strategy must be replication, ec or field_hybrid, not '" + name + "'")))
+                .or(() -> request.header("x-amz-storage-class").map(ObjectOperations::fromStorageClass))
+                .orElse(bucket.defaultStrategy());
+        boolean json = contentType.toLowerCase(Locale.ROOT).split(";")[0].strip().equals(WriteRequest.JSON);
+        if (strategy == Strategy.FIELD_HYBRID && !json) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "field_hybrid stores JSON objects: send Content-Type "
+                    + "application/json, or choose replication or ec");
+        }
+        return strategy;
+    }
+
+    static Strategy fromStorageClass(String storageClass) {
+        return switch (storageClass) {
+            case "STANDARD" -> Strategy.EC;
+            case "REDUCED_REDUNDANCY" -> Strategy.REPLICATION;
+            default -> throw new S3Exception(S3Error.INVALID_STORAGE_CLASS, "The storage class you specified is not "
+                    + "valid: '" + storageClass + "' (STANDARD or REDUCED_REDUNDANCY)");
+        };
+    }
+
+    private static Map<String, String> userMetadata(S3Request request) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        long bytes = 0;
+        for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
+            if (header.getKey().startsWith(META)) {
+                String value = String.join(",", header.getValue());
+                metadata.put(header.getKey().substring(META.length()), value);
+                bytes += header.getKey().length() - META.length() + value.length();
+            }
+        }
+        if (bytes > MAX_METADATA_BYTES) {
+            throw new S3Exception(S3Error.METADATA_TOO_LARGE, "Your metadata headers exceed the maximum allowed "
+                    + "metadata size of " + MAX_METADATA_BYTES + " bytes");
+        }
+        return metadata;
+    }
+
+    private static Map<String, String> storedHeaders(S3Request request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : STORED_HEADERS) {
+            request.header(name).ifPresent(value -> headers.put(name, value));
+        }
+        return headers;
+    }
+
+    static void requireValidKey(String key) {
+        if (key.isEmpty()) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "an object key is required");
+        }
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 1024) {
+            throw new S3Exception(S3Error.KEY_TOO_LONG, "Your key is too long: at most 1024 bytes of UTF-8");
+        }
+    }
+
+    /** Buckets are unversioned: the one version of every object is {@code null}, as AWS names it. */
+    static void requireNullVersion(S3Request request) {
+        request.parameter("versionId").filter(id -> !id.equals("null")).ifPresent(id -> {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified: buckets are unversioned, "
+                    + "the only version is 'null'");
+        });
+    }
+
+    private static S3Exception noSuchKey(S3Request request) {
+        return new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '" + request.key() + "'");
+    }
+}

@@ -1,0 +1,86 @@
+package io.hybridstore.gateway.s3;
+
+import io.etcd.jetcd.Client;
+import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
+import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.delete.DeleteCoordinator;
+import io.hybridstore.gateway.memory.MemoryBudget;
+import io.hybridstore.gateway.read.ReadCoordinator;
+import io.hybridstore.gateway.s3.auth.SigV4Verifier;
+import io.hybridstore.gateway.write.WriteCoordinator;
+import org.apache.catalina.connector.Connector;
+import org.apache.tomcat.util.threads.VirtualThreadExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The S3 API's listener and collaborators. Its port is a second Tomcat connector of the gateway, so S3 and the native
+ * API share one process, one set of coordinators and one memory budget, yet a request on either port can never be
+ * taken for the other's.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(S3Properties.class)
+class S3Configuration {
+
+    private static final Logger log = LoggerFactory.getLogger(S3Configuration.class);
+
+    @Bean
+    Buckets buckets(Client etcd, EtcdKeys keys, ManifestStore manifests, EtcdProperties etcdProperties, Clock clock) {
+        return new Buckets(etcd.getKVClient(), keys, manifests, etcdProperties.requestTimeout(), clock);
+    }
+
+    @Bean
+    FilterRegistrationBean<S3Api> s3Api(S3Properties properties, Buckets buckets, ManifestStore manifests,
+                                       EtcdKeys keys, WriteCoordinator writes, ReadCoordinator reads,
+                                       DeleteCoordinator deletes, MemoryBudget memory, GatewayProperties gateway,
+                                       Clock clock) {
+        boolean configured = !properties.accessKey().isEmpty() && !properties.secretKey().isEmpty();
+        if (properties.enabled() && !configured) {
+            log.warn("The S3 API on port {} refuses every request: hybridstore.s3.access-key and secret-key are not set",
+                    properties.port());
+        }
+        SigV4Verifier verifier = new SigV4Verifier(accessKey -> configured && accessKey.equals(properties.accessKey())
+                ? Optional.of(properties.secretKey()) : Optional.empty(), clock);
+        S3Api api = new S3Api(properties, verifier, new BucketOperations(buckets, new Listing(manifests, keys), properties),
+                new ObjectOperations(writes, reads, deletes, manifests, buckets, memory, gateway));
+        FilterRegistrationBean<S3Api> registration = new FilterRegistrationBean<>(api);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.addUrlPatterns("/*");
+        registration.setEnabled(properties.enabled());
+        return registration;
+    }
+
+    /**
+     * The S3 connector. Boot applies its server.tomcat settings to the main connector only, so the ones the S3 API
+     * relies on are set here: virtual threads, no cap on the body Tomcat drains after an early answer, the same
+     * timeout for a stalled client, and '%2F' passed through (S3 keys may contain an encoded '/').
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> s3Connector(S3Properties properties) {
+        return factory -> {
+            if (!properties.enabled()) {
+                return;
+            }
+            Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
+            connector.setPort(properties.port());
+            connector.setMaxPostSize(-1);
+            connector.setEncodedSolidusHandling("passthrough");
+            connector.setProperty("maxSwallowSize", "-1");
+            connector.setProperty("connectionTimeout", "20000");
+            connector.getProtocolHandler().setExecutor(new VirtualThreadExecutor("s3-"));
+            factory.addAdditionalConnectors(connector);
+        };
+    }
+}
