@@ -195,6 +195,46 @@ class S3ApiTest {
     }
 
     @Test
+    void aCopyKeepsOrReplacesMetadataAndCopyingOntoItselfNeedsReplace() {
+        s3.putObject(b -> b.bucket(BUCKET).key("copy/source").contentType("text/plain").metadata(Map.of("a", "1")),
+                RequestBody.fromString("copied bytes"));
+        String etag = s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("copy/source")
+                .destinationBucket(BUCKET).destinationKey("copy/kept")).copyObjectResult().eTag();
+        ResponseBytes<GetObjectResponse> kept = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("copy/kept"));
+        assertThat(kept.asUtf8String()).isEqualTo("copied bytes");
+        assertThat(kept.response().eTag()).isEqualTo(etag);
+        assertThat(kept.response().contentType()).isEqualTo("text/plain");
+        assertThat(kept.response().metadata()).containsExactlyEntriesOf(Map.of("a", "1"));
+
+        s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("copy/source").destinationBucket(BUCKET)
+                .destinationKey("copy/source").metadataDirective("REPLACE").metadata(Map.of("b", "2")));
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("copy/source")).metadata())
+                .containsExactlyEntriesOf(Map.of("b", "2"));
+        assertThatThrownBy(() -> s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("copy/source")
+                .destinationBucket(BUCKET).destinationKey("copy/source")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
+                        .isEqualTo("InvalidRequest"));
+        assertThatThrownBy(() -> s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("copy/source")
+                .destinationBucket(BUCKET).destinationKey("copy/other").copySourceIfMatch("\"stale\"")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+        s3.deleteObjects(b -> b.bucket(BUCKET).delete(d -> d.objects(ObjectIdentifier.builder().key("copy/source").build(),
+                ObjectIdentifier.builder().key("copy/kept").build())));
+    }
+
+    @Test
+    void aConditionalPutCreatesOnlyOnceAndOverwritesOnlyTheVersionItNames() {
+        String key = "conditional/" + RUN;
+        String first = s3.putObject(b -> b.bucket(BUCKET).key(key).ifNoneMatch("*"), RequestBody.fromString("one")).eTag();
+        assertThatThrownBy(() -> s3.putObject(b -> b.bucket(BUCKET).key(key).ifNoneMatch("*"), RequestBody.fromString("two")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+        assertThatThrownBy(() -> s3.putObject(b -> b.bucket(BUCKET).key(key).ifMatch("\"0123\""), RequestBody.fromString("two")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+        s3.putObject(b -> b.bucket(BUCKET).key(key).ifMatch(first), RequestBody.fromString("three"));
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String()).isEqualTo("three");
+        s3.deleteObject(b -> b.bucket(BUCKET).key(key));
+    }
+
+    @Test
     void wrongOrMissingCredentialsAreRefused() throws Exception {
         try (S3Client wrongSecret = client(cluster.s3Key().get(0), "not-the-secret")) {
             assertThatThrownBy(() -> wrongSecret.listBuckets())

@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.gateway.write.CommitGuard;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -107,15 +109,17 @@ final class Buckets {
 
     /**
      * The condition of a write's commit: the bucket as {@code first} read it; after a lost commit, as read again
-     * (so a delete that found the bucket not empty and took its mark back does not fail the write).
+     * (so a delete that found the bucket not empty and took its mark back does not fail the write). {@code object}
+     * is the object's own precondition (a conditional PUT), checked against the version the commit would replace.
      */
-    CommitGuard guard(Bucket first) {
+    CommitGuard guard(Bucket first, Consumer<Optional<Manifest>> object) {
         return new CommitGuard() {
             private Bucket current = first;
             private boolean used;
 
             @Override
-            public Optional<ManifestStore.Unchanged> current() {
+            public Optional<ManifestStore.Unchanged> check(Optional<Manifest> replaced) {
+                object.accept(replaced);
                 if (used) {
                     current = requireWritable(first.name());
                 }

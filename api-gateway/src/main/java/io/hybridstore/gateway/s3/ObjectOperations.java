@@ -11,6 +11,7 @@ import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.memory.MemoryBudget;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ReadCoordinator;
+import io.hybridstore.gateway.write.BufferedBody;
 import io.hybridstore.gateway.write.WriteCoordinator;
 import io.hybridstore.gateway.write.WriteOutcome;
 import io.hybridstore.gateway.write.WriteRequest;
@@ -24,6 +25,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.HexFormat;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * PutObject, GetObject, HeadObject, DeleteObject over the same write, read and delete coordinators as the native
@@ -73,17 +78,101 @@ final class ObjectOperations {
                     + " bytes exceeds the maximum allowed object size of " + limit + " bytes");
         }
         String contentType = request.header("content-type").orElse(DEFAULT_CONTENT_TYPE);
-        Strategy strategy = length == 0 ? Strategy.REPLICATION : strategy(request, bucket, contentType);
+        Strategy strategy = length == 0 ? Strategy.REPLICATION : strategy(request, bucket, contentType, Optional.empty());
+        String key = Buckets.objectKey(bucket.name(), request.key());
+        Consumer<Optional<Manifest>> condition = conditionChecked(request, key);
+        Map<String, String> metadata = userMetadata(request);
+        Map<String, String> headers = storedHeaders(request);
         int copies = strategy == Strategy.FIELD_HYBRID ? 3 : 1;
         try (MemoryBudget.Reservation reservation = memory.reserve(0)) {
             S3Body body = new S3Body(payload, length, reservation, stripedWriteWorkingSet, copies);
-            Map<String, String> metadata = userMetadata(request);
-            Map<String, String> headers = storedHeaders(request);
-            WriteOutcome outcome = writes.write(new WriteRequest(Buckets.objectKey(bucket.name(), request.key()),
-                    strategy, false, strategy == Strategy.FIELD_HYBRID ? new JsonBody(body, jsonCheck) : body,
-                    contentType, () -> new ObjectAttributes(body.md5Hex(), metadata, headers), buckets.guard(bucket)));
+            WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, false,
+                    strategy == Strategy.FIELD_HYBRID ? new JsonBody(body, jsonCheck) : body, contentType,
+                    () -> new ObjectAttributes(body.md5Hex(), metadata, headers), buckets.guard(bucket, condition)));
             response.setStatus(200);
             response.setHeader("ETag", etag(outcome.manifest()));
+        }
+    }
+
+    /**
+     * A conditional PUT's check, made once before any blob is written (a write that cannot commit should not
+     * write), and again by every commit attempt against the version it would replace.
+     */
+    private Consumer<Optional<Manifest>> conditionChecked(S3Request request, String key) {
+        Optional<Consumer<Optional<Manifest>>> condition = Preconditions.forWrite(request);
+        condition.ifPresent(check -> check.accept(manifests.get(key).map(VersionedManifest::manifest)));
+        return condition.orElse(replaced -> { });
+    }
+
+    /**
+     * CopyObject: the source is read whole (an object is at most {@code max-body-size}) and written as a new object,
+     * with the source's headers and metadata (x-amz-metadata-directive COPY, the default) or the request's
+     * (REPLACE, which also allows copying an object onto itself to change its metadata).
+     */
+    byte[] copy(S3Request request) {
+        Buckets.Bucket bucket = buckets.requireWritable(request.bucket());
+        requireValidKey(request.key());
+        CopySource source = CopySource.parse(request.header("x-amz-copy-source").orElseThrow());
+        buckets.require(source.bucket());
+        String sourceKey = Buckets.objectKey(source.bucket(), source.key());
+        Manifest manifest = manifests.get(sourceKey).map(VersionedManifest::manifest)
+                .orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '"
+                        + source.key() + "'"));
+        Preconditions.checkCopySource(request, etag(manifest), manifest.createdAt());
+        String directive = request.header("x-amz-metadata-directive").orElse("COPY");
+        if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Unknown metadata directive '" + directive + "'");
+        }
+        String key = Buckets.objectKey(bucket.name(), request.key());
+        boolean replace = directive.equals("REPLACE");
+        if (key.equals(sourceKey) && !replace && request.header("x-hybridstore-strategy").isEmpty()
+                && request.header("x-amz-storage-class").isEmpty()) {
+            throw new S3Exception(S3Error.INVALID_REQUEST, "This copy request is illegal because it is trying to copy "
+                    + "an object to itself without changing the object's metadata, storage class, website redirect "
+                    + "location or encryption attributes.");
+        }
+        ObjectAttributes stored = manifest.attributes();
+        String contentType = replace ? request.header("content-type").orElse(DEFAULT_CONTENT_TYPE)
+                : manifest.contentType() == null ? DEFAULT_CONTENT_TYPE : manifest.contentType();
+        Map<String, String> metadata = replace ? userMetadata(request) : stored == null ? Map.of() : stored.metadata();
+        Map<String, String> headers = replace ? storedHeaders(request) : stored == null ? Map.of() : stored.headers();
+        Strategy strategy = manifest.size() == 0 ? Strategy.REPLICATION
+                : strategy(request, bucket, contentType, Optional.of(manifest.strategy()));
+        Consumer<Optional<Manifest>> condition = conditionChecked(request, key);
+        try (MemoryBudget.Reservation ignored = memory.reserve(2 * manifest.size())) {
+            byte[] value = manifest.size() == 0 ? new byte[0] : reads.value(manifest);
+            String md5 = HexFormat.of().formatHex(md5().digest(value));
+            WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, false,
+                    strategy == Strategy.FIELD_HYBRID ? new JsonBody(new BufferedBody(value), jsonCheck)
+                            : new BufferedBody(value), contentType,
+                    () -> new ObjectAttributes(md5, metadata, headers), buckets.guard(bucket, condition)));
+            return Xml.document("CopyObjectResult")
+                    .element("LastModified", BucketOperations.isoTime(outcome.manifest().createdAt()))
+                    .element("ETag", etag(outcome.manifest())).toBytes();
+        }
+    }
+
+    /** x-amz-copy-source: {@code [/]bucket/key[?versionId=null]}, percent-encoded. */
+    private record CopySource(String bucket, String key) {
+
+        static CopySource parse(String header) {
+            String source = header.startsWith("/") ? header.substring(1) : header;
+            int query = source.indexOf('?');
+            if (query >= 0) {
+                String version = source.substring(query + 1);
+                if (!version.equals("versionId=null")) {
+                    throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified: buckets are "
+                            + "unversioned");
+                }
+                source = source.substring(0, query);
+            }
+            String decoded = S3Request.decode(source);
+            int slash = decoded.indexOf('/');
+            if (slash <= 0 || slash == decoded.length() - 1) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-copy-source must be bucket/key, not '"
+                        + header + "'");
+            }
+            return new CopySource(decoded.substring(0, slash), decoded.substring(slash + 1));
         }
     }
 
@@ -208,14 +297,16 @@ final class ObjectOperations {
 
     /**
      * {@code x-hybridstore-strategy} names one explicitly; else {@code x-amz-storage-class} maps to one
-     * (STANDARD: ec, REDUCED_REDUNDANCY: replication); else the bucket's default. {@code field_hybrid} splits a JSON
+     * (STANDARD: ec, REDUCED_REDUNDANCY: replication); else a copy keeps its source's; else the bucket's default. {@code field_hybrid} splits a JSON
      * object by field, so it takes {@code application/json} bodies only.
      */
-    private static Strategy strategy(S3Request request, Buckets.Bucket bucket, String contentType) {
+    private static Strategy strategy(S3Request request, Buckets.Bucket bucket, String contentType,
+                                     Optional<Strategy> copied) {
         Strategy strategy = request.header("x-hybridstore-strategy")
                 .map(name -> Strategy.fromWireName(name).orElseThrow(() -> new S3Exception(S3Error.INVALID_ARGUMENT,
                         "x-hybridstore-strategy must be replication, ec or field_hybrid, not '" + name + "'")))
                 .or(() -> request.header("x-amz-storage-class").map(ObjectOperations::fromStorageClass))
+                .or(() -> copied)
                 .orElse(bucket.defaultStrategy());
         boolean json = contentType.toLowerCase(Locale.ROOT).split(";")[0].strip().equals(WriteRequest.JSON);
         if (strategy == Strategy.FIELD_HYBRID && !json) {
@@ -274,6 +365,14 @@ final class ObjectOperations {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified: buckets are unversioned, "
                     + "the only version is 'null'");
         });
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
     }
 
     private static S3Exception noSuchKey(S3Request request) {

@@ -1,5 +1,7 @@
 package io.hybridstore.gateway.s3;
 
+import io.hybridstore.common.manifest.Manifest;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -7,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The conditional headers of GetObject and HeadObject, evaluated as S3 does (RFC 9110 with S3's precedence):
@@ -54,6 +57,58 @@ final class Preconditions {
                     throw new NotModified(etag, lastModifiedMillis);
                 }
             });
+        }
+    }
+
+    /**
+     * A conditional PUT's If-None-Match ({@code *}: create only) and If-Match, as a check of the version the write
+     * would replace; empty when the request has neither.
+     */
+    static Optional<Consumer<Optional<Manifest>>> forWrite(S3Request request) {
+        Optional<String> ifNoneMatch = request.header("if-none-match");
+        Optional<String> ifMatch = request.header("if-match");
+        if (ifNoneMatch.isEmpty() && ifMatch.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(replaced -> {
+            ifNoneMatch.ifPresent(tags -> {
+                if (replaced.isPresent() && (tags.strip().equals("*")
+                        || matches(tags, ObjectOperations.etag(replaced.get())))) {
+                    throw failed("If-None-Match");
+                }
+            });
+            ifMatch.ifPresent(tags -> {
+                if (replaced.isEmpty()) {
+                    throw new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '" + request.key()
+                            + "' (If-Match needs an object to match)");
+                }
+                if (!matches(tags, ObjectOperations.etag(replaced.get()))) {
+                    throw failed("If-Match");
+                }
+            });
+        });
+    }
+
+    /** CopyObject's x-amz-copy-source-if-* headers, checked against the source: 412 when one fails. */
+    static void checkCopySource(S3Request request, String etag, long lastModifiedMillis) {
+        long lastModified = lastModifiedMillis / 1000;
+        request.header("x-amz-copy-source-if-match").filter(tags -> !matches(tags, etag)).ifPresent(t -> {
+            throw failed("x-amz-copy-source-if-match");
+        });
+        request.header("x-amz-copy-source-if-none-match").filter(tags -> matches(tags, etag)).ifPresent(t -> {
+            throw failed("x-amz-copy-source-if-none-match");
+        });
+        if (request.header("x-amz-copy-source-if-match").isEmpty()) {
+            request.header("x-amz-copy-source-if-unmodified-since").flatMap(Preconditions::seconds)
+                    .filter(since -> lastModified > since).ifPresent(s -> {
+                        throw failed("x-amz-copy-source-if-unmodified-since");
+                    });
+        }
+        if (request.header("x-amz-copy-source-if-none-match").isEmpty()) {
+            request.header("x-amz-copy-source-if-modified-since").flatMap(Preconditions::seconds)
+                    .filter(since -> lastModified <= since).ifPresent(s -> {
+                        throw failed("x-amz-copy-source-if-modified-since");
+                    });
         }
     }
 

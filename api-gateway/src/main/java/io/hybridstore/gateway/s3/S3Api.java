@@ -135,9 +135,10 @@ final class S3Api implements Filter {
         switch (method) {
             case "PUT" -> {
                 if (request.header("x-amz-copy-source").isPresent()) {
-                    throw new S3Exception(S3Error.NOT_IMPLEMENTED, "CopyObject is not implemented yet");
+                    xml(response, 200, objectOps.copy(request));
+                } else {
+                    objectOps.put(request, payload, bodyLength(request), response);
                 }
-                objectOps.put(request, payload, bodyLength(request), response);
             }
             case "GET" -> objectOps.get(request, response, false);
             case "HEAD" -> objectOps.get(request, response, true);

@@ -1,12 +1,12 @@
 package io.hybridstore.gateway.write;
 
-/** A body the gateway built itself (a merged value), already a checked JSON object. */
-final class BufferedBody implements WriteBody {
+/** A body the gateway built itself (a merged value, an S3 copy's source), already checked. */
+public final class BufferedBody implements WriteBody {
 
     private final byte[] bytes;
     private final PartWriter.StripeSource stripes;
 
-    BufferedBody(byte[] bytes) {
+    public BufferedBody(byte[] bytes) {
         this.bytes = bytes;
         this.stripes = PartWriter.StripeSource.of(bytes);
     }

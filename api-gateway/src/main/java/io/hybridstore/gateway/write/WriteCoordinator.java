@@ -184,7 +184,7 @@ public class WriteCoordinator {
             ManifestStore.PutResult result;
             try {
                 result = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L),
-                        guard.current());
+                        guard.check(current.map(VersionedManifest::manifest)));
             } catch (MetadataUnavailableException e) {
                 throw new CommitOutcomeUnknownException("the write of '" + key + "' version " + manifest.version(), e);
             }
