@@ -7,7 +7,8 @@
 #
 #   scripts/cluster.sh up [--etcd-members 1|3] [--clean] [--build]
 #   scripts/cluster.sh down | clean | status | build
-#   scripts/cluster.sh deps      (installs what the cluster needs; prints the JAVA_HOME of a Java 25)
+#   scripts/cluster.sh deps [--test]   (installs what the cluster needs, with --test also the S3 command-line
+#                                       clients the tests use; prints the JAVA_HOME of a Java 25)
 #   scripts/cluster.sh start|stop|kill|restart|pause|resume NAME    (NAME e.g. storage-node-2, gateway-1, etcd-1)
 #   scripts/cluster.sh logs NAME
 #
@@ -18,6 +19,8 @@ set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APT_PACKAGES=(etcd-server etcd-client nginx libisal2 curl)
+# What the test suite drives the S3 API with, as users do: `deps --test` installs these too.
+TEST_APT_PACKAGES=(awscli s3cmd rclone)
 LAUNCHER_JAR=$REPO_DIR/cluster/target/cluster.jar
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -90,7 +93,9 @@ launcher() {
 main() {
     local command=${1:-help}
     case $command in
-        deps) install_packages; find_java; echo "$JAVA_HOME" ;;
+        deps)
+            [[ ${2:-} == --test ]] && APT_PACKAGES+=("${TEST_APT_PACKAGES[@]}")
+            install_packages; find_java; echo "$JAVA_HOME" ;;
         build)
             install_packages; find_java; build true cluster
             # shellcheck disable=SC2046 # a list of module names
@@ -102,7 +107,7 @@ main() {
             # shellcheck disable=SC2046
             build "$force" $(launcher modules)
             launcher "$@" ;;
-        help | -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+        help | -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
         *) find_java; build false cluster; launcher "$@" ;;
     esac
 }
