@@ -162,6 +162,31 @@ public final class ManifestStore {
                 .map(kv -> DeleteReceipt.fromJson(kv.getValue().getBytes()));
     }
 
+    /** Whether the manifest lies where {@link EtcdKeys#object} puts its key now. */
+    public boolean isInPlace(VersionedManifest stored) {
+        return stored.etcdKey().equals(keys.objectsPrefix() + stored.manifest().key());
+    }
+
+    /**
+     * Moves a manifest stored under an earlier etcd key layout (percent-encoded keys) to where its key belongs now,
+     * in one transaction, while neither has changed; when a newer write already put the key in its place, the stale
+     * copy is removed instead (its blobs become garbage). Returns whether the manifest now lies in place.
+     */
+    public boolean relocate(VersionedManifest stored) {
+        ByteSequence from = EtcdKeys.bytes(stored.etcdKey());
+        ByteSequence to = keys.object(stored.manifest().key());
+        Cmp unchanged = new Cmp(from, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision()));
+        boolean moved = await(kv.txn()
+                .If(unchanged, new Cmp(to, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(to, ByteSequence.from(ManifestCodec.toJson(stored.manifest())), PutOption.DEFAULT),
+                        Op.delete(from, DeleteOption.DEFAULT))
+                .commit()).isSucceeded();
+        if (!moved) {
+            await(kv.txn().If(unchanged).Then(Op.delete(from, DeleteOption.DEFAULT)).commit());
+        }
+        return moved;
+    }
+
     /** Up to {@code limit} manifests in etcd key order, starting after the etcd key {@code afterEtcdKey} (null: from the start). */
     public List<VersionedManifest> scan(String afterEtcdKey, int limit) {
         ByteSequence prefix = EtcdKeys.bytes(keys.objectsPrefix());

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,8 +165,8 @@ public class RepairService {
                 return true;
             }
             boolean pastEnd = upTo != null && page.last().compareTo(upTo) > 0;
-            List<VersionedManifest> inRange = upTo == null ? page.readable()
-                    : page.readable().stream().filter(m -> m.etcdKey().compareTo(upTo) <= 0).toList();
+            List<VersionedManifest> inRange = inPlace(upTo == null ? page.readable()
+                    : page.readable().stream().filter(m -> m.etcdKey().compareTo(upTo) <= 0).toList());
             if (!inRange.isEmpty()) {
                 sweep.objects().acquire(inRange.size());
                 long bytes = inRange.stream().mapToLong(m -> storedBytes(m.manifest())).sum();
@@ -187,6 +188,24 @@ public class RepairService {
                 return true;
             }
         }
+    }
+
+    /**
+     * The page without the manifests that lay where an earlier etcd key layout put them; those are moved to their
+     * place now (and repaired when the sweep reaches them there).
+     */
+    private List<VersionedManifest> inPlace(List<VersionedManifest> page) {
+        List<VersionedManifest> inPlace = new ArrayList<>(page.size());
+        for (VersionedManifest stored : page) {
+            if (manifests.isInPlace(stored)) {
+                inPlace.add(stored);
+            } else if (gate.isLeader()) {
+                boolean moved = manifests.relocate(stored);
+                log.info("Manifest of '{}' {} from the old key layout ({})", stored.manifest().key(),
+                        moved ? "moved to its place" : "dropped: a newer version is in place", stored.etcdKey());
+            }
+        }
+        return inPlace;
     }
 
     /** Returns true when every damaged manifest of the page was repaired (or none was damaged). */
