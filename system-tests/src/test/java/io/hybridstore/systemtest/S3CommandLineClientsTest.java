@@ -52,6 +52,16 @@ class S3CommandLineClientsTest {
         run(env, aws, "s3", "sync", "s3://" + bucket + "/tree", back.toString());
         assertSameFiles(source, back);
 
+        // Above aws-cli's 8 MiB multipart threshold: uploaded in parts, completed into one object.
+        byte[] huge = new byte[20 * 1024 * 1024 + 123];
+        new Random(20).nextBytes(huge);
+        Path hugeFile = Files.write(dir.resolve("huge.bin"), huge);
+        run(env, aws, "s3", "cp", hugeFile.toString(), "s3://" + bucket + "/huge.bin");
+        assertThat(run(env, aws, "s3api", "head-object", "--bucket", bucket, "--key", "huge.bin")).contains("-3\\\"");
+        Path hugeBack = dir.resolve("huge-back.bin");
+        run(env, aws, "s3", "cp", "s3://" + bucket + "/huge.bin", hugeBack.toString());
+        assertThat(Files.readAllBytes(hugeBack)).isEqualTo(huge);
+
         run(env, aws, "s3", "rm", "--recursive", "s3://" + bucket);
         run(env, aws, "s3", "rb", "s3://" + bucket);
         assertThat(run(env, aws, "s3", "ls")).doesNotContain(bucket);

@@ -118,13 +118,14 @@ final class Buckets {
             private boolean used;
 
             @Override
-            public Optional<ManifestStore.Unchanged> check(Optional<Manifest> replaced) {
+            public ManifestStore.Also check(Optional<Manifest> replaced) {
                 object.accept(replaced);
                 if (used) {
                     current = requireWritable(first.name());
                 }
                 used = true;
-                return Optional.of(new ManifestStore.Unchanged(keys.bucket(current.name()), current.modRevision()));
+                return new ManifestStore.Also(List.of(new ManifestStore.Unchanged(keys.bucket(current.name()),
+                        current.modRevision())), List.of());
             }
         };
     }

@@ -1,18 +1,9 @@
 package io.hybridstore.gateway.s3;
 
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
-import org.xml.sax.helpers.DefaultHandler;
 
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +21,7 @@ final class MultiDelete {
             throw new S3Exception(S3Error.INVALID_REQUEST, "Missing required header for this request: Content-MD5 "
                     + "or x-amz-checksum-*");
         }
-        Element root = parse(body).getDocumentElement();
+        Element root = Xml.parse(body, MultiDelete::malformed).getDocumentElement();
         if (!root.getLocalName().equals("Delete")) {
             throw malformed();
         }
@@ -78,25 +69,6 @@ final class MultiDelete {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified: buckets are unversioned");
         }
         return keys.item(0).getTextContent();
-    }
-
-    /** A parser that reads no DTD and no external entity: the body is a client's, never trusted. */
-    private static Document parse(byte[] body) {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(new DefaultHandler());
-            return builder.parse(new ByteArrayInputStream(body));
-        } catch (SAXException | IOException e) {
-            throw malformed();
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("the JDK's XML parser refused its secure settings", e);
-        }
     }
 
     private static S3Exception malformed() {

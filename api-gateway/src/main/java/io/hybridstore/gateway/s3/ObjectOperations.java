@@ -41,7 +41,7 @@ final class ObjectOperations {
     static final List<String> STORED_HEADERS = List.of("cache-control", "content-disposition", "content-encoding",
             "content-language", "expires");
     private static final String META = "x-amz-meta-";
-    private static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
+    static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
     private static final long MAX_METADATA_BYTES = 2048;
 
     private final WriteCoordinator writes;
@@ -67,6 +67,11 @@ final class ObjectOperations {
         long stripe = ec.stripeSize().toBytes();
         this.stripedWriteWorkingSet = stripe + 2 * stripe * (ec.dataShards() + ec.parityShards()) / ec.dataShards();
         this.jsonCheck = new JsonObjectCheck(gateway.maxJsonDepth(), gateway.maxBodySize().toBytes());
+    }
+
+    /** What a write that streams its body into stripes holds at most. */
+    long stripedWriteWorkingSet() {
+        return stripedWriteWorkingSet;
     }
 
     void put(S3Request request, InputStream payload, long length, HttpServletResponse response) {
@@ -112,35 +117,30 @@ final class ObjectOperations {
     byte[] copy(S3Request request) {
         Buckets.Bucket bucket = buckets.requireWritable(request.bucket());
         requireValidKey(request.key());
-        CopySource source = CopySource.parse(request.header("x-amz-copy-source").orElseThrow());
-        buckets.require(source.bucket());
-        String sourceKey = Buckets.objectKey(source.bucket(), source.key());
-        Manifest manifest = manifests.get(sourceKey).map(VersionedManifest::manifest)
-                .orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '"
-                        + source.key() + "'"));
-        Preconditions.checkCopySource(request, etag(manifest), manifest.createdAt());
         String directive = request.header("x-amz-metadata-directive").orElse("COPY");
         if (!directive.equals("COPY") && !directive.equals("REPLACE")) {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, "Unknown metadata directive '" + directive + "'");
         }
         String key = Buckets.objectKey(bucket.name(), request.key());
         boolean replace = directive.equals("REPLACE");
-        if (key.equals(sourceKey) && !replace && request.header("x-hybridstore-strategy").isEmpty()
-                && request.header("x-amz-storage-class").isEmpty()) {
-            throw new S3Exception(S3Error.INVALID_REQUEST, "This copy request is illegal because it is trying to copy "
-                    + "an object to itself without changing the object's metadata, storage class, website redirect "
-                    + "location or encryption attributes.");
-        }
-        ObjectAttributes stored = manifest.attributes();
-        String contentType = replace ? request.header("content-type").orElse(DEFAULT_CONTENT_TYPE)
-                : manifest.contentType() == null ? DEFAULT_CONTENT_TYPE : manifest.contentType();
-        Map<String, String> metadata = replace ? userMetadata(request) : stored == null ? Map.of() : stored.metadata();
-        Map<String, String> headers = replace ? storedHeaders(request) : stored == null ? Map.of() : stored.headers();
-        Strategy strategy = manifest.size() == 0 ? Strategy.REPLICATION
-                : strategy(request, bucket, contentType, Optional.of(manifest.strategy()));
-        Consumer<Optional<Manifest>> condition = conditionChecked(request, key);
-        try (MemoryBudget.Reservation ignored = memory.reserve(2 * manifest.size())) {
-            byte[] value = manifest.size() == 0 ? new byte[0] : reads.value(manifest);
+        try (MemoryBudget.Reservation reservation = memory.reserve(0)) {
+            Copied source = readCopySource(request, reservation);
+            Manifest manifest = source.manifest();
+            if (key.equals(manifest.key()) && !replace && request.header("x-hybridstore-strategy").isEmpty()
+                    && request.header("x-amz-storage-class").isEmpty()) {
+                throw new S3Exception(S3Error.INVALID_REQUEST, "This copy request is illegal because it is trying to "
+                        + "copy an object to itself without changing the object's metadata, storage class, website "
+                        + "redirect location or encryption attributes.");
+            }
+            ObjectAttributes stored = manifest.attributes();
+            String contentType = replace ? request.header("content-type").orElse(DEFAULT_CONTENT_TYPE)
+                    : manifest.contentType() == null ? DEFAULT_CONTENT_TYPE : manifest.contentType();
+            Map<String, String> metadata = replace ? userMetadata(request) : stored == null ? Map.of() : stored.metadata();
+            Map<String, String> headers = replace ? storedHeaders(request) : stored == null ? Map.of() : stored.headers();
+            Strategy strategy = manifest.size() == 0 ? Strategy.REPLICATION
+                    : strategy(request, bucket, contentType, Optional.of(manifest.strategy()));
+            Consumer<Optional<Manifest>> condition = conditionChecked(request, key);
+            byte[] value = source.bytes();
             String md5 = HexFormat.of().formatHex(md5().digest(value));
             WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, false,
                     strategy == Strategy.FIELD_HYBRID ? new JsonBody(new BufferedBody(value), jsonCheck)
@@ -150,6 +150,26 @@ final class ObjectOperations {
                     .element("LastModified", BucketOperations.isoTime(outcome.manifest().createdAt()))
                     .element("ETag", etag(outcome.manifest())).toBytes();
         }
+    }
+
+    /** A copy's source, read whole. */
+    record Copied(Manifest manifest, byte[] bytes) {
+    }
+
+    /**
+     * The object {@code x-amz-copy-source} names, read whole (an object is at most {@code max-body-size}) into
+     * {@code reservation}, once its x-amz-copy-source-if-* conditions hold.
+     */
+    Copied readCopySource(S3Request request, MemoryBudget.Reservation reservation) {
+        CopySource source = CopySource.parse(request.header("x-amz-copy-source").orElseThrow());
+        buckets.require(source.bucket());
+        Manifest manifest = manifests.get(Buckets.objectKey(source.bucket(), source.key()))
+                .map(VersionedManifest::manifest)
+                .orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '"
+                        + source.key() + "'"));
+        Preconditions.checkCopySource(request, etag(manifest), manifest.createdAt());
+        reservation.grow(2 * manifest.size());
+        return new Copied(manifest, manifest.size() == 0 ? new byte[0] : reads.value(manifest));
     }
 
     /** x-amz-copy-source: {@code [/]bucket/key[?versionId=null]}, percent-encoded. */
@@ -325,7 +345,7 @@ final class ObjectOperations {
         };
     }
 
-    private static Map<String, String> userMetadata(S3Request request) {
+    static Map<String, String> userMetadata(S3Request request) {
         Map<String, String> metadata = new LinkedHashMap<>();
         long bytes = 0;
         for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
@@ -342,7 +362,7 @@ final class ObjectOperations {
         return metadata;
     }
 
-    private static Map<String, String> storedHeaders(S3Request request) {
+    static Map<String, String> storedHeaders(S3Request request) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : STORED_HEADERS) {
             request.header(name).ifPresent(value -> headers.put(name, value));

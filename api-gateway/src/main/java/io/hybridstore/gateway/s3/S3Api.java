@@ -47,16 +47,21 @@ final class S3Api implements Filter {
             "tagging", "encryption", "object-lock", "retention", "legal-hold", "replication", "website", "logging",
             "notification", "accelerate", "requestPayment", "analytics", "metrics", "inventory",
             "intelligent-tiering", "ownershipControls", "publicAccessBlock", "torrent", "restore", "select",
-            "attributes", "uploads", "uploadId");
+            "attributes");
     private static final int MAX_DELETE_BODY = 2 * 1024 * 1024;
+    /** 10,000 parts of about a hundred bytes of XML each. */
+    private static final int MAX_COMPLETE_BODY = 4 * 1024 * 1024;
 
     private final int port;
     private final S3Properties properties;
     private final SigV4Verifier verifier;
     private final BucketOperations bucketOps;
     private final ObjectOperations objectOps;
+    private final Multipart multipart;
 
-    S3Api(S3Properties properties, SigV4Verifier verifier, BucketOperations bucketOps, ObjectOperations objectOps) {
+    S3Api(S3Properties properties, SigV4Verifier verifier, BucketOperations bucketOps, ObjectOperations objectOps,
+          Multipart multipart) {
+        this.multipart = multipart;
         this.port = properties.port();
         this.properties = properties;
         this.verifier = verifier;
@@ -132,6 +137,10 @@ final class S3Api implements Filter {
             bucket(request, payload, response);
             return;
         }
+        if (request.has("uploadId") || request.has("uploads")) {
+            upload(request, payload, response);
+            return;
+        }
         switch (method) {
             case "PUT" -> {
                 if (request.header("x-amz-copy-source").isPresent()) {
@@ -145,6 +154,41 @@ final class S3Api implements Filter {
             case "DELETE" -> objectOps.delete(request, response);
             default -> throw notAllowed(method);
         }
+    }
+
+    /** The multipart upload operations on an object: create, part, part copy, complete, abort, list parts. */
+    private void upload(S3Request request, InputStream payload, HttpServletResponse response) throws IOException {
+        switch (request.method()) {
+            case "POST" -> {
+                if (request.has("uploads")) {
+                    xml(response, 200, multipart.create(request));
+                } else {
+                    xml(response, 200, multipart.complete(request, boundedBody(payload, MAX_COMPLETE_BODY)));
+                }
+            }
+            case "PUT" -> {
+                if (request.header("x-amz-copy-source").isPresent()) {
+                    xml(response, 200, multipart.uploadPartCopy(request, objectOps));
+                } else {
+                    response.setHeader("ETag", multipart.uploadPart(request, payload, bodyLength(request)));
+                    response.setStatus(200);
+                }
+            }
+            case "GET" -> xml(response, 200, multipart.listParts(request));
+            case "DELETE" -> {
+                multipart.abort(request);
+                response.setStatus(204);
+            }
+            default -> throw notAllowed(request.method());
+        }
+    }
+
+    private static byte[] boundedBody(InputStream payload, int limit) throws IOException {
+        byte[] body = payload.readNBytes(limit + 1);
+        if (body.length > limit) {
+            throw new S3Exception(S3Error.MALFORMED_XML, "the request's XML body is over " + limit + " bytes");
+        }
+        return body;
     }
 
     private void bucket(S3Request request, InputStream payload, HttpServletResponse response) throws IOException {
@@ -172,6 +216,8 @@ final class S3Api implements Filter {
                     xml(response, 200, bucketOps.location(request));
                 } else if (request.has("versioning")) {
                     xml(response, 200, bucketOps.versioning(request));
+                } else if (request.has("uploads")) {
+                    xml(response, 200, multipart.listUploads(request));
                 } else if (request.has("versions")) {
                     xml(response, 200, bucketOps.listVersions(request));
                 } else {
@@ -182,12 +228,7 @@ final class S3Api implements Filter {
                 if (!request.has("delete")) {
                     throw new S3Exception(S3Error.NOT_IMPLEMENTED, "this POST on a bucket is not implemented");
                 }
-                byte[] body = payload.readNBytes(MAX_DELETE_BODY + 1);
-                if (body.length > MAX_DELETE_BODY) {
-                    throw new S3Exception(S3Error.MALFORMED_XML, "a DeleteObjects body is at most " + MAX_DELETE_BODY
-                            + " bytes");
-                }
-                xml(response, 200, MultiDelete.run(request, body, objectOps));
+                xml(response, 200, MultiDelete.run(request, boundedBody(payload, MAX_DELETE_BODY), objectOps));
             }
             default -> throw notAllowed(request.method());
         }

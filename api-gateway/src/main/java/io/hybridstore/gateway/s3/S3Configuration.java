@@ -3,6 +3,7 @@ package io.hybridstore.gateway.s3;
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.etcd.EtcdProperties;
+import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.gateway.GatewayProperties;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
@@ -45,6 +46,7 @@ class S3Configuration {
     FilterRegistrationBean<S3Api> s3Api(S3Properties properties, Buckets buckets, ManifestStore manifests,
                                        EtcdKeys keys, WriteCoordinator writes, ReadCoordinator reads,
                                        DeleteCoordinator deletes, MemoryBudget memory, GatewayProperties gateway,
+                                       Client etcd, EtcdProperties etcdProperties, VersionIds versionIds,
                                        Clock clock) {
         boolean configured = !properties.accessKey().isEmpty() && !properties.secretKey().isEmpty();
         if (properties.enabled() && !configured) {
@@ -53,8 +55,12 @@ class S3Configuration {
         }
         SigV4Verifier verifier = new SigV4Verifier(accessKey -> configured && accessKey.equals(properties.accessKey())
                 ? Optional.of(properties.secretKey()) : Optional.empty(), clock);
+        ObjectOperations objects = new ObjectOperations(writes, reads, deletes, manifests, buckets, memory, gateway);
+        Multipart multipart = new Multipart(etcd.getKVClient(), keys, manifests, buckets, writes, deletes, memory,
+                versionIds, clock, etcdProperties.requestTimeout(), gateway.maxBodySize().toBytes(),
+                objects.stripedWriteWorkingSet());
         S3Api api = new S3Api(properties, verifier, new BucketOperations(buckets, new Listing(manifests, keys), properties),
-                new ObjectOperations(writes, reads, deletes, manifests, buckets, memory, gateway));
+                objects, multipart);
         FilterRegistrationBean<S3Api> registration = new FilterRegistrationBean<>(api);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");

@@ -1,6 +1,21 @@
 package io.hybridstore.gateway.s3;
 
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -48,6 +63,35 @@ final class Xml {
             close();
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A request body's XML, parsed without reading any DTD or external entity: the body is a client's. */
+    static Document parse(byte[] body, Supplier<S3Exception> malformed) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new DefaultHandler());
+            return builder.parse(new ByteArrayInputStream(body));
+        } catch (SAXException | IOException e) {
+            throw malformed.get();
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser refused its secure settings", e);
+        }
+    }
+
+    /** The text of each child element of {@code parent} named {@code name}, in order. */
+    static List<String> texts(Element parent, String name) {
+        List<String> texts = new ArrayList<>();
+        NodeList nodes = parent.getElementsByTagNameNS("*", name);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent());
+        }
+        return texts;
     }
 
     /** Escapes markup and the characters XML 1.0 cannot carry at all (they are listed as numeric references). */

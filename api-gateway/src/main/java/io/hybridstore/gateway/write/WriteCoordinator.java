@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -135,13 +137,52 @@ public class WriteCoordinator {
                     properties.maxFieldNamesSize().toBytes(), moved);
         };
 
+        return run(request.key(), version, draft, moved, current, pinned, request.guard());
+    }
+
+    /**
+     * Commits a manifest made of blobs that committed manifests already hold (a multipart upload's parts, which the
+     * caller removes in the same commit through {@code guard}). Nothing is written, so nothing is planned; the rest
+     * is a write's protocol: conditional on the version it replaces and on the guard, retried over newer versions,
+     * the displaced version's blobs deleted afterwards.
+     *
+     * @param manifest the manifest, given the version id the write gets
+     */
+    public WriteOutcome assemble(String key, Function<String, Manifest> manifest, CommitGuard guard) {
+        String version = versionIds.next();
+        Manifest assembled = manifest.apply(version);
+        Draft draft = new Draft() {
+            @Override
+            public List<BlobRef> plannedBlobs() {
+                return List.of();
+            }
+
+            @Override
+            public void writeParts() {
+            }
+
+            @Override
+            public Manifest manifestOver(Optional<VersionedManifest> current) {
+                return assembled;
+            }
+
+            @Override
+            public Map<String, Object> details() {
+                return Map.of();
+            }
+        };
+        return run(key, version, draft, new MovedBlobs(), manifests.get(key), false, guard);
+    }
+
+    private WriteOutcome run(String key, String version, Draft draft, MovedBlobs moved,
+                             Optional<VersionedManifest> current, boolean pinned, CommitGuard guard) {
         List<BlobRef> planned = draft.plannedBlobs();
-        Intent intent = intents.begin(WalRecord.Operation.WRITE, request.key(), version, planned);
+        Intent intent = intents.begin(WalRecord.Operation.WRITE, key, version, planned);
         moved.bind(intent);
         boolean settled = false;
         try {
             draft.writeParts();
-            Committed committed = commit(request.key(), draft, current, intent, pinned, request.guard());
+            Committed committed = commit(key, draft, current, intent, pinned, guard);
             settled = true;
             committed.displaced().ifPresent(previous ->
                     fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest())));

@@ -54,6 +54,15 @@ public record EtcdKeys(String prefix) {
         return prefix + "buckets/";
     }
 
+    /** An S3 multipart upload in progress: the key it completes and what the object will carry. */
+    public ByteSequence upload(String bucket, String uploadId) {
+        return bytes(uploadsPrefix(bucket) + uploadId);
+    }
+
+    public String uploadsPrefix(String bucket) {
+        return prefix + "uploads/" + bucket + "/";
+    }
+
     public String objectsPrefix() {
         return prefix + "objects/";
     }

@@ -64,7 +64,7 @@ public final class ManifestStore {
      * exist) and the manifest's version was not rolled back by the healer.
      */
     public PutResult putIf(Manifest manifest, long expectedModRevision) {
-        return putIf(manifest, expectedModRevision, Optional.empty());
+        return putIf(manifest, expectedModRevision, Also.NOTHING);
     }
 
     /**
@@ -74,17 +74,42 @@ public final class ManifestStore {
     public record Unchanged(ByteSequence key, long modRevision) {
     }
 
-    /** As {@link #putIf(Manifest, long)}, and only while {@code unchanged} holds; when it does not, CONFLICT. */
-    public PutResult putIf(Manifest manifest, long expectedModRevision, Optional<Unchanged> unchanged) {
+    /**
+     * What else a commit is conditional on and changes in the same transaction: keys that must be unchanged, keys
+     * it removes (a multipart upload's record, which the object's commit completes).
+     */
+    public record Also(List<Unchanged> unchanged, List<ByteSequence> deleted) {
+
+        public static final Also NOTHING = new Also(List.of(), List.of());
+
+        public Also {
+            unchanged = List.copyOf(unchanged);
+            deleted = List.copyOf(deleted);
+        }
+
+        public Also and(Also other) {
+            List<Unchanged> u = new ArrayList<>(unchanged);
+            u.addAll(other.unchanged);
+            List<ByteSequence> d = new ArrayList<>(deleted);
+            d.addAll(other.deleted);
+            return new Also(u, d);
+        }
+    }
+
+    /** As {@link #putIf(Manifest, long)}, and only while {@code also}'s keys are unchanged; then CONFLICT. */
+    public PutResult putIf(Manifest manifest, long expectedModRevision, Also also) {
         ByteSequence key = keys.object(manifest.key());
         ByteSequence fence = keys.rolledBackVersion(manifest.version());
         List<Cmp> conditions = new ArrayList<>(List.of(
                 new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)),
                 new Cmp(fence, Cmp.Op.EQUAL, CmpTarget.createRevision(0))));
-        unchanged.ifPresent(u -> conditions.add(new Cmp(u.key(), Cmp.Op.EQUAL, CmpTarget.modRevision(u.modRevision()))));
+        also.unchanged().forEach(u -> conditions.add(new Cmp(u.key(), Cmp.Op.EQUAL, CmpTarget.modRevision(u.modRevision()))));
+        List<Op> then = new ArrayList<>(List.of(Op.put(key, ByteSequence.from(ManifestCodec.toJson(manifest)),
+                PutOption.DEFAULT)));
+        also.deleted().forEach(d -> then.add(Op.delete(d, DeleteOption.DEFAULT)));
         TxnResponse response = await(kv.txn()
                 .If(conditions.toArray(Cmp[]::new))
-                .Then(Op.put(key, ByteSequence.from(ManifestCodec.toJson(manifest)), PutOption.DEFAULT))
+                .Then(then.toArray(Op[]::new))
                 .Else(Op.get(fence, GetOption.DEFAULT))
                 .commit());
         if (response.isSucceeded()) {
