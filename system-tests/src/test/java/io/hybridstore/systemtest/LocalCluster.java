@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -33,6 +34,8 @@ final class LocalCluster {
     static final int PORT_OFFSET = Integer.parseInt(System.getenv().getOrDefault("HS_TEST_PORT_OFFSET", "10000"));
     /** The gateways' body limit in the test cluster: small enough that the 413 test sends little. */
     static final int MAX_BODY_BYTES = 9 * 1024 * 1024;
+    /** Long enough for every test's own uploads to complete first. */
+    static final Duration ABANDONED_UPLOAD_AGE = Duration.ofSeconds(45);
     private static LocalCluster instance;
     private static IllegalStateException startFailure;
 
@@ -54,6 +57,7 @@ final class LocalCluster {
                 "HYBRIDSTORE_HEALER_REPAIR_NODEGRACE", "10s",
                 "HYBRIDSTORE_HEALER_ROLLBACK_ZOMBIETIMEOUT", "10s",
                 "HYBRIDSTORE_HEALER_GC_GRACE", "20s",
+                "HYBRIDSTORE_HEALER_GC_ABANDONEDUPLOADAGE", ABANDONED_UPLOAD_AGE.toSeconds() + "s",
                 "HYBRIDSTORE_WAL_HEARTBEATINTERVAL", "3s"));
         Path log = runDir.resolve("launcher.log");
         this.settings = settings;

@@ -13,7 +13,12 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,6 +141,43 @@ class S3MultipartTest {
         assertThat(new String(Arrays.copyOfRange(read, 5 * MIB + 1, read.length))).isEqualTo("tail");
         s3.deleteObject(b -> b.bucket(BUCKET).key(key));
         s3.deleteObject(b -> b.bucket(BUCKET).key("copy/source.bin"));
+    }
+
+    @Test
+    void anUploadNobodyFinishesIsRemovedWithItsBlobsOnceTheHealerHasRun() throws Exception {
+        ClusterAudit audit = new ClusterAudit(new HealerTestCluster());
+        Set<String> before = blobs(audit);
+        String key = "abandoned/upload.bin";
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+        s3.uploadPart(b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(1), RequestBody.fromBytes(random(MIB, 9)));
+        // The part's shards: new blobs of one version, not a repair's.
+        Set<String> part = blobs(audit).stream().filter(b -> !before.contains(b) && b.contains(".data-s0.")
+                && !b.contains(".r")).collect(Collectors.toSet());
+        assertThat(part).hasSize(6);
+
+        Instant deadline = Instant.now().plus(LocalCluster.ABANDONED_UPLOAD_AGE).plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            boolean listed = s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream()
+                    .anyMatch(u -> u.uploadId().equals(uploadId));
+            Set<String> left = blobs(audit);
+            left.retainAll(part);
+            if (!listed && left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("the abandoned upload " + uploadId + " or its blobs were still there "
+                + Duration.ofSeconds(120).toSeconds() + " s after it was old enough to be collected");
+    }
+
+    /** Every blob on every node, as node:id. */
+    private static Set<String> blobs(ClusterAudit audit) {
+        Set<String> all = new HashSet<>();
+        for (int n = 1; n <= HealerTestCluster.NODES; n++) {
+            int node = n;
+            audit.listAll(n).keySet().forEach(id -> all.add(node + ":" + id));
+        }
+        return all;
     }
 
     private static byte[] random(int length, int seed) {

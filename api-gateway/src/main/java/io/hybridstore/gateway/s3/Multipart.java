@@ -18,6 +18,7 @@ import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.UploadRecord;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.memory.MemoryBudget;
@@ -31,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -47,8 +47,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Multipart uploads. An upload is an etcd record {@code uploads/<bucket>/<upload id>}; each part is an ordinary
- * {@code ec} object written by the write coordinator under a key no client can name ({@link #partKey}: control
- * characters are refused in native keys, and S3 keys always follow their bucket), so a part is logged, committed,
+ * {@code ec} object written by the write coordinator under a key no client can name ({@link UploadRecord#partKey}),
+ * so a part is logged, committed,
  * repaired and scrubbed like any object. Completing the upload commits one manifest whose stripes are the listed
  * parts' stripes, in order: no byte is copied. That commit also removes the upload record, and is conditional on it,
  * so an upload completes once and no part can commit after it; the parts' own manifests are then removed without
@@ -60,17 +60,11 @@ import java.util.concurrent.CompletableFuture;
 final class Multipart {
 
     private static final Logger log = LoggerFactory.getLogger(Multipart.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     static final long MIN_PART_SIZE = 5L * 1024 * 1024;
     private static final int MAX_PARTS = 10_000;
     private static final int PAGE = 250;
 
-    /** What an upload record holds: the key it completes and what the object will carry. */
-    record Upload(String key, long initiated, String contentType, Map<String, String> metadata,
-                  Map<String, String> headers) {
-    }
-
-    private record Found(String bucket, String uploadId, Upload upload, long modRevision) {
+    private record Found(String bucket, String uploadId, UploadRecord upload, long modRevision) {
         ByteSequence etcdKey(EtcdKeys keys) {
             return keys.upload(bucket, uploadId);
         }
@@ -106,15 +100,6 @@ final class Multipart {
         this.stripedWorkingSet = stripedWorkingSet;
     }
 
-    /** The object key of a part: {@code \u0001upload/<upload id>/<part number, 5 digits>}, so parts list in order. */
-    static String partKey(String uploadId, int partNumber) {
-        return partsPrefix(uploadId) + String.format("%05d", partNumber);
-    }
-
-    private static String partsPrefix(String uploadId) {
-        return "\u0001upload/" + uploadId + "/";
-    }
-
     byte[] create(S3Request request) {
         Buckets.Bucket bucket = buckets.requireWritable(request.bucket());
         ObjectOperations.requireValidKey(request.key());
@@ -124,12 +109,12 @@ final class Multipart {
         });
         request.header("x-amz-storage-class").ifPresent(ObjectOperations::fromStorageClass);
         String uploadId = versionIds.next();
-        Upload upload = new Upload(request.key(), clock.millis(),
+        UploadRecord upload = new UploadRecord(request.key(), clock.millis(),
                 request.header("content-type").orElse(ObjectOperations.DEFAULT_CONTENT_TYPE),
                 ObjectOperations.userMetadata(request), ObjectOperations.storedHeaders(request));
         ByteSequence key = keys.upload(bucket.name(), uploadId);
         await(kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(key, ByteSequence.from(JSON.writeValueAsBytes(upload)), PutOption.DEFAULT)).commit());
+                .Then(Op.put(key, ByteSequence.from(upload.toJson()), PutOption.DEFAULT)).commit());
         return Xml.document("InitiateMultipartUploadResult").element("Bucket", bucket.name())
                 .element("Key", request.key()).element("UploadId", uploadId).toBytes();
     }
@@ -145,7 +130,7 @@ final class Multipart {
         }
         try (MemoryBudget.Reservation reservation = memory.reserve(0)) {
             S3Body body = new S3Body(payload, length, reservation, stripedWorkingSet, 1);
-            WriteOutcome outcome = writes.write(new WriteRequest(partKey(found.uploadId(), partNumber), Strategy.EC,
+            WriteOutcome outcome = writes.write(new WriteRequest(UploadRecord.partKey(found.uploadId(), partNumber), Strategy.EC,
                     false, body, ObjectOperations.DEFAULT_CONTENT_TYPE,
                     () -> new ObjectAttributes(body.md5Hex(), Map.of(), Map.of()), whileOpen(bucket, found, false)));
             return ObjectOperations.etag(outcome.manifest());
@@ -174,7 +159,7 @@ final class Multipart {
         }
         byte[] part = bytes;
         String md5 = md5Hex(part);
-        WriteOutcome outcome = writes.write(new WriteRequest(partKey(found.uploadId(), partNumber), Strategy.EC, false,
+        WriteOutcome outcome = writes.write(new WriteRequest(UploadRecord.partKey(found.uploadId(), partNumber), Strategy.EC, false,
                 new BufferedBody(part), ObjectOperations.DEFAULT_CONTENT_TYPE,
                 () -> new ObjectAttributes(md5, Map.of(), Map.of()), whileOpen(bucket, found, false)));
         return Xml.document("CopyPartResult")
@@ -220,7 +205,7 @@ final class Multipart {
         long length = size;
         int dataShards = k;
         int parityShards = m;
-        Upload upload = found.upload();
+        UploadRecord upload = found.upload();
         WriteOutcome outcome = writes.assemble(key, version -> new Manifest(key, version, Strategy.EC,
                 upload.contentType(), length, null, clock.millis(), null,
                 new ErasureCodedPart(dataShards, parityShards, length, null, stripes), null,
@@ -351,7 +336,7 @@ final class Multipart {
 
     private Found found(String bucket, KeyValue kv) {
         String uploadId = kv.getKey().toString().substring(keys.uploadsPrefix(bucket).length());
-        return new Found(bucket, uploadId, JSON.readValue(kv.getValue().getBytes(), Upload.class), kv.getModRevision());
+        return new Found(bucket, uploadId, UploadRecord.fromJson(kv.getValue().getBytes()), kv.getModRevision());
     }
 
     /** The upload's committed parts, by part number. */
@@ -359,7 +344,7 @@ final class Multipart {
         Map<Integer, VersionedManifest> parts = new java.util.TreeMap<>();
         ByteSequence from = null;
         while (true) {
-            List<VersionedManifest> page = manifests.page(partsPrefix(uploadId), from, PAGE);
+            List<VersionedManifest> page = manifests.page(UploadRecord.partsPrefix(uploadId), from, PAGE);
             page.forEach(p -> parts.put(partNumberOf(p), p));
             if (page.size() < PAGE) {
                 return parts;
@@ -369,8 +354,7 @@ final class Multipart {
     }
 
     private static int partNumberOf(VersionedManifest part) {
-        String key = part.manifest().key();
-        return Integer.parseInt(key.substring(key.lastIndexOf('/') + 1));
+        return UploadRecord.partNumber(part.manifest().key());
     }
 
     private void deleteQuietly(String key) {

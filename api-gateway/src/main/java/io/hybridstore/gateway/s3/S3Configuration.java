@@ -71,7 +71,8 @@ class S3Configuration {
     /**
      * The S3 connector. Boot applies its server.tomcat settings to the main connector only, so the ones the S3 API
      * relies on are set here: virtual threads, no cap on the body Tomcat drains after an early answer, the same
-     * timeout for a stalled client, and '%2F' passed through (S3 keys may contain an encoded '/').
+     * timeout for a stalled client, '%2F' passed through (S3 keys may contain an encoded '/'), and a path that is
+     * not UTF-8 left for the S3 API to refuse.
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> s3Connector(S3Properties properties) {
@@ -83,6 +84,9 @@ class S3Configuration {
             connector.setPort(properties.port());
             connector.setMaxPostSize(-1);
             connector.setEncodedSolidusHandling("passthrough");
+            // Tomcat decodes the path only to map it to a servlet; as Latin-1 it cannot fail, so a key that is not
+            // UTF-8 reaches the S3 API, which decodes the raw path itself and answers with an S3 error.
+            connector.setURIEncoding("ISO-8859-1");
             connector.setProperty("maxSwallowSize", "-1");
             connector.setProperty("connectionTimeout", "20000");
             connector.getProtocolHandler().setExecutor(new VirtualThreadExecutor("s3-"));

@@ -60,7 +60,12 @@ public record EtcdKeys(String prefix) {
     }
 
     public String uploadsPrefix(String bucket) {
-        return prefix + "uploads/" + bucket + "/";
+        return uploadsRoot() + bucket + "/";
+    }
+
+    /** Every bucket's uploads. */
+    public String uploadsRoot() {
+        return prefix + "uploads/";
     }
 
     public String objectsPrefix() {

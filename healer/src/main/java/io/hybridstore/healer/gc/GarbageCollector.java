@@ -1,6 +1,9 @@
 package io.hybridstore.healer.gc;
 
+import io.etcd.jetcd.Client;
 import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
@@ -28,7 +31,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Deletes blobs nothing references. Order matters: first an open-intent snapshot taken after the collection began,
+ * Deletes blobs nothing references, after removing what multipart uploads nobody finished left behind
+ * ({@link UploadCollector}), so their parts' blobs become unreferenced. Order matters: first an open-intent snapshot taken after the collection began,
  * then a full manifest scan, then the node listings — so a write that commits while this runs is either in the
  * snapshot or, having begun since, seen by the next run. A blob is deleted only once it was seen unreferenced in
  * runs the grace period apart on this healer's clock ({@link GarbageRule}).
@@ -49,9 +53,11 @@ public class GarbageCollector {
     private final GcProperties properties;
     private final Clock clock;
     private final GarbageRule rule;
+    private final UploadCollector uploads;
 
     GarbageCollector(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client,
-                     IntentLog intents, LeaderGate gate, HealerStats stats, GcProperties properties, Clock clock) {
+                     IntentLog intents, LeaderGate gate, HealerStats stats, GcProperties properties, Clock clock,
+                     Client etcd, EtcdKeys keys, EtcdProperties etcdProperties) {
         this.manifests = manifests;
         this.directory = directory;
         this.client = client;
@@ -61,6 +67,8 @@ public class GarbageCollector {
         this.properties = properties;
         this.clock = clock;
         this.rule = new GarbageRule(properties.grace());
+        this.uploads = new UploadCollector(etcd.getKVClient(), keys, manifests, gate, properties.abandonedUploadAge(),
+                etcdProperties.requestTimeout(), clock);
     }
 
     /** One collection over every live node; false when it could not run (disabled, log not read, not leader). */
@@ -68,6 +76,7 @@ public class GarbageCollector {
         if (!properties.enabled()) {
             return false;
         }
+        uploads.collect();
         Optional<OpenIntents> open = awaitSnapshotAfter(clock.instant());
         if (open.isEmpty()) {
             log.info("Garbage collection skipped: the intent log has not been read to its end");

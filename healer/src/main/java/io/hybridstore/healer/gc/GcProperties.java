@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param pageSize blobs listed per request to a node
  * @param fenceRetention how long the rollback fence of a rolled-back version is kept; it must outlive any write
  *                 (a gateway checks the fence when it commits), so it is far longer than the zombie timeout
+ * @param abandonedUploadAge an S3 multipart upload neither completed nor aborted this long after it began is
+ *                 removed, its parts with it
  */
 @Validated
 @ConfigurationProperties("hybridstore.healer.gc")
@@ -24,5 +26,6 @@ public record GcProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("5m") @NotNull Duration grace,
         @DefaultValue("1000") @Min(1) int pageSize,
-        @DefaultValue("24h") @NotNull Duration fenceRetention) {
+        @DefaultValue("24h") @NotNull Duration fenceRetention,
+        @DefaultValue("7d") @NotNull Duration abandonedUploadAge) {
 }

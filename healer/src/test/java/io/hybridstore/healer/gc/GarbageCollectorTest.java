@@ -3,7 +3,13 @@ package io.hybridstore.healer.gc;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.etcd.EtcdProperties;
+import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.Replica;
+import io.hybridstore.common.manifest.ReplicatedPart;
+import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.ManifestStore;
+import io.hybridstore.common.metadata.UploadRecord;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
@@ -21,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,13 +45,14 @@ class GarbageCollectorTest {
     private static ManifestStore store;
     private static NodeDirectory directory;
     private static FakeStorageNode node;
+    private static final EtcdKeys keys = new EtcdKeys("/gc-test/");
+    private static final Duration UPLOAD_AGE = Duration.ofDays(7);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
 
     @BeforeAll
     static void start() throws Exception {
         etcd = EtcdProcess.startNew();
         client = Client.builder().endpoints(etcd.endpoint()).build();
-        EtcdKeys keys = new EtcdKeys("/gc-test/");
         store = new ManifestStore(client.getKVClient(), keys, Duration.ofSeconds(5));
         node = new FakeStorageNode("n1");
         NodeInfo info = node.info();
@@ -113,6 +122,49 @@ class GarbageCollectorTest {
         node.delete("v3-orphan.data.0");
     }
 
+    @Test
+    void anAbandonedUploadIsRemovedAndItsPartsBlobsCollectedButAFinishedUploadsLeftoversKeepTheirBlobs() throws Exception {
+        long now = clock.millis();
+        putUpload("b", "old-upload", now - UPLOAD_AGE.toMillis() - 1000);
+        putUpload("b", "young-upload", now - 1000);
+        putPart("old-upload", 1, "v10-old.data.0");
+        putPart("young-upload", 1, "v11-young.data.0");
+        // A completed upload's part whose manifest a dying gateway left: its blob is the object's now.
+        putPart("completed-upload", 1, "v12-done.data.0");
+        assertThat(store.putIf(manifestWithBlob("b/assembled", "v13", "v12-done.data.0"), 0))
+                .isEqualTo(ManifestStore.PutResult.COMMITTED);
+        GarbageCollector gc = collector();
+
+        assertThat(gc.collect()).isTrue();
+        assertThat(client.getKVClient().get(keys.upload("b", "old-upload")).get().getCount()).isZero();
+        assertThat(client.getKVClient().get(keys.upload("b", "young-upload")).get().getCount()).isOne();
+        assertThat(store.get(UploadRecord.partKey("old-upload", 1))).isEmpty();
+        assertThat(store.get(UploadRecord.partKey("completed-upload", 1))).isEmpty();
+        assertThat(store.get(UploadRecord.partKey("young-upload", 1))).isPresent();
+
+        clock.advance(GRACE);
+        assertThat(gc.collect()).isTrue();
+        assertThat(node.has("v10-old.data.0")).as("the abandoned part's blob").isFalse();
+        assertThat(node.has("v11-young.data.0")).as("a part of an upload in progress").isTrue();
+        assertThat(node.has("v12-done.data.0")).as("the completed object's blob").isTrue();
+    }
+
+    private static void putUpload(String bucket, String uploadId, long initiated) throws Exception {
+        client.getKVClient().put(keys.upload(bucket, uploadId), ByteSequence.from(
+                new UploadRecord("k", initiated, "binary/octet-stream", Map.of(), Map.of()).toJson())).get();
+    }
+
+    private static void putPart(String uploadId, int number, String blob) throws Exception {
+        node.store(blob, DATA, 1);
+        assertThat(store.putIf(manifestWithBlob(UploadRecord.partKey(uploadId, number), "v" + blob.hashCode(), blob), 0))
+                .isEqualTo(ManifestStore.PutResult.COMMITTED);
+    }
+
+    private static Manifest manifestWithBlob(String key, String version, String blob) {
+        return new Manifest(key, version, Strategy.REPLICATION, "binary/octet-stream", DATA.length, "00", 0,
+                new ReplicatedPart(DATA.length, "00", List.of(new Replica("n1", blob, 0))), null, null);
+    }
+
     private GarbageCollector collector() {
         return collector(store, new HealerStats(new SimpleMeterRegistry(), clock));
     }
@@ -121,6 +173,7 @@ class GarbageCollectorTest {
         return new GarbageCollector(manifests, directory, new StorageNodeClient(Duration.ofSeconds(1),
                 Duration.ofSeconds(5)), () -> Optional.of(new OpenIntents(clock.instant().plusMillis(1), Set.of())),
                 () -> true, stats,
-                new GcProperties(true, GRACE, 100, Duration.ofHours(24)), clock);
+                new GcProperties(true, GRACE, 100, Duration.ofHours(24), UPLOAD_AGE), clock, client, keys,
+                new EtcdProperties(List.of(etcd.endpoint()), keys.prefix(), Duration.ofSeconds(5)));
     }
 }
