@@ -4,6 +4,7 @@ import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.ErasureCodedPart;
 import io.hybridstore.common.manifest.Replica;
 import io.hybridstore.common.manifest.ReplicatedPart;
+import io.hybridstore.common.manifest.Stripe;
 import io.hybridstore.common.node.NodeBlobs;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
@@ -11,7 +12,6 @@ import io.hybridstore.shardio.ShardSource;
 import io.hybridstore.shardio.StripeFetcher;
 import io.hybridstore.shardio.StripeUnavailableException;
 import io.hybridstore.shardio.StripedReader;
-import io.hybridstore.shardio.StripedReader.StripeSink;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -59,13 +59,61 @@ public class PartReader {
                 + " replicas could be read intact: " + bad);
     }
 
+    /** Receives a read's bytes in order: {@code count} bytes of {@code bytes} from {@code offset}. */
+    @FunctionalInterface
+    public interface StripeSink {
+        void accept(byte[] bytes, int offset, int count) throws IOException;
+    }
+
     /** Streams the whole part to {@code sink} a stripe at a time; returns the blobs read around. */
     public List<String> streamStriped(ErasureCodedPart part, StripeSink sink) throws IOException {
         if (part.stripes().isEmpty()) {
             return List.of();
         }
         try {
-            return striped.read(part, 0, part.stripes().size() - 1, sink);
+            return striped.read(part, 0, part.stripes().size() - 1, (bytes, length) -> sink.accept(bytes, 0, length));
+        } catch (StripeUnavailableException e) {
+            throw new ObjectUnavailableException(e.getMessage());
+        }
+    }
+
+    /**
+     * Streams bytes {@code range} of the part: only the stripes the range covers are fetched and decoded (each
+     * stripe carries its own length, so this holds for parts of any stripe sizes). Without the whole part its SHA-256
+     * cannot be checked; every blob read is still checked against its CRC32C.
+     */
+    public List<String> streamStripedRange(ErasureCodedPart part, ByteRange range, StripeSink sink) throws IOException {
+        List<Stripe> stripes = part.stripes();
+        int first = -1;
+        int last = -1;
+        long start = 0;
+        long firstStart = 0;
+        for (int s = 0; s < stripes.size(); s++) {
+            long end = start + stripes.get(s).length();
+            if (first < 0 && range.first() < end) {
+                first = s;
+                firstStart = start;
+            }
+            if (range.last() < end) {
+                last = s;
+                break;
+            }
+            start = end;
+        }
+        if (first < 0 || last < 0) {
+            throw new IllegalArgumentException("bytes " + range.first() + "-" + range.last() + " of a part of "
+                    + part.length());
+        }
+        long[] position = {firstStart};
+        try {
+            return striped.read(part, first, last, (bytes, length) -> {
+                long from = Math.max(position[0], range.first());
+                long to = Math.min(position[0] + length, range.last() + 1);
+                if (from < to) {
+                    sink.accept(bytes, (int) (from - position[0]), (int) (to - from));
+                }
+                position[0] += length;
+            });
         } catch (StripeUnavailableException e) {
             throw new ObjectUnavailableException(e.getMessage());
         }
@@ -76,8 +124,8 @@ public class PartReader {
         byte[] bytes = new byte[Math.toIntExact(part.length())];
         int[] offset = {0};
         try {
-            List<String> bad = streamStriped(part, (stripe, length) -> {
-                System.arraycopy(stripe, 0, bytes, offset[0], length);
+            List<String> bad = streamStriped(part, (stripe, from, length) -> {
+                System.arraycopy(stripe, from, bytes, offset[0], length);
                 offset[0] += length;
             });
             return new PartBytes(bytes, bad);

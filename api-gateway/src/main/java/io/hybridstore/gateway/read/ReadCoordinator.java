@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -123,17 +124,27 @@ public class ReadCoordinator {
         return manifests.get(key).map(VersionedManifest::manifest).orElseThrow(() -> new ObjectNotFoundException(key));
     }
 
+    /**
+     * Delivers the version, or the range the target asks for: an {@code ec} range reads only the stripes it covers;
+     * a replicated or {@code field_hybrid} value is read whole (it is checked whole) and the range cut from it.
+     */
     private List<String> deliver(Manifest manifest, Delivery delivery) throws IOException {
         List<String> bad = new ArrayList<>();
+        Optional<ByteRange> range = delivery.target.range(manifest);
+        long length = range.map(ByteRange::length).orElse(manifest.size());
         switch (manifest.strategy()) {
-            case EC -> bad.addAll(parts.streamStriped(manifest.erasureCoded(),
-                    (bytes, length) -> delivery.open(manifest.erasureCoded().length()).write(bytes, 0, length)));
+            case EC -> {
+                PartReader.StripeSink sink = (bytes, offset, count) -> delivery.open(length).write(bytes, offset, count);
+                bad.addAll(range.isEmpty() ? parts.streamStriped(manifest.erasureCoded(), sink)
+                        : parts.streamStripedRange(manifest.erasureCoded(), range.get(), sink));
+            }
             case REPLICATION, FIELD_HYBRID -> {
                 byte[] value = readWhole(manifest, bad);
-                delivery.open(value.length).write(value);
+                int first = Math.toIntExact(range.map(ByteRange::first).orElse(0L));
+                delivery.open(length).write(value, first, Math.toIntExact(length));
             }
         }
-        delivery.open(manifest.size());
+        delivery.open(length);
         return bad;
     }
 

@@ -21,6 +21,7 @@ import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.UploadRecord;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
+import io.hybridstore.gateway.read.ByteRange;
 import io.hybridstore.gateway.memory.MemoryBudget;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.write.BufferedBody;
@@ -151,7 +152,7 @@ final class Multipart {
         byte[] bytes = source;
         Optional<String> range = request.header("x-amz-copy-source-range");
         if (range.isPresent()) {
-            Ranges.Range r = Ranges.parse(range.get(), bytes.length);
+            ByteRange r = Ranges.parse(range.get(), bytes.length);
             if (r == null) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "x-amz-copy-source-range must be bytes=first-last");
             }

@@ -9,8 +9,10 @@ import io.hybridstore.gateway.GatewayProperties;
 import io.hybridstore.gateway.api.JsonObjectCheck;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.memory.MemoryBudget;
+import io.hybridstore.gateway.read.ByteRange;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ReadCoordinator;
+import io.hybridstore.gateway.read.ReadTarget;
 import io.hybridstore.gateway.write.BufferedBody;
 import io.hybridstore.gateway.write.WriteCoordinator;
 import io.hybridstore.gateway.write.WriteOutcome;
@@ -204,20 +206,27 @@ final class ObjectOperations {
         if (head) {
             Manifest manifest = manifests.get(key).map(VersionedManifest::manifest)
                     .orElseThrow(() -> noSuchKey(request));
-            Ranges.Range range = prepare(request, response, manifest, manifest.size(), false);
+            ByteRange range = checked(request, manifest);
+            headers(request, response, manifest, range, false);
             response.setContentLengthLong(range == null ? manifest.size() : range.length());
             return;
         }
         try {
-            reads.read(key, (manifest, length) -> {
-                Ranges.Range range = prepare(request, response, manifest, length, true);
-                OutputStream out = response.getOutputStream();
-                if (range == null) {
-                    response.setContentLengthLong(length);
-                    return out;
+            reads.read(key, new ReadTarget() {
+                private ByteRange range;
+
+                @Override
+                public Optional<ByteRange> range(Manifest manifest) {
+                    range = checked(request, manifest);
+                    return Optional.ofNullable(range);
                 }
-                response.setContentLengthLong(range.length());
-                return Ranges.slice(out, range);
+
+                @Override
+                public OutputStream open(Manifest manifest, long length) throws IOException {
+                    headers(request, response, manifest, range, true);
+                    response.setContentLengthLong(length);
+                    return response.getOutputStream();
+                }
             });
         } catch (ObjectNotFoundException e) {
             throw noSuchKey(request);
@@ -241,16 +250,19 @@ final class ObjectOperations {
     }
 
     /**
-     * The checks and headers every read answers before its bytes: preconditions (304, 412), the range (206, 416),
-     * the object's stored headers and the response-* overrides. Returns the range, or null for the whole object.
+     * What a read checks before any byte is fetched: its preconditions (304, 412) and its range (416). Returns the
+     * range, or null for the whole object.
      */
-    private Ranges.Range prepare(S3Request request, HttpServletResponse response, Manifest manifest, long length,
-                                 boolean get) {
-        String etag = etag(manifest);
-        Preconditions.check(request, etag, manifest.createdAt());
-        Ranges.Range range = partOrRange(request, length);
+    private static ByteRange checked(S3Request request, Manifest manifest) {
+        Preconditions.check(request, etag(manifest), manifest.createdAt());
+        return partOrRange(request, manifest.size());
+    }
+
+    /** The status and headers of a read: the object's stored headers, then GetObject's response-* overrides. */
+    private static void headers(S3Request request, HttpServletResponse response, Manifest manifest, ByteRange range,
+                                boolean get) {
         response.setStatus(range == null ? 200 : 206);
-        response.setHeader("ETag", etag);
+        response.setHeader("ETag", etag(manifest));
         response.setHeader("Last-Modified", Preconditions.httpDate(manifest.createdAt()));
         response.setHeader("Accept-Ranges", "bytes");
         if (manifest.strategy() == Strategy.REPLICATION) {
@@ -265,15 +277,14 @@ final class ObjectOperations {
             attributes.metadata().forEach((name, value) -> response.setHeader(META + name, value));
         }
         if (range != null) {
-            response.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + length);
+            response.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + manifest.size());
         }
         if (get) {
             overrides(request, response);
         }
-        return range;
     }
 
-    private static Ranges.Range partOrRange(S3Request request, long length) {
+    private static ByteRange partOrRange(S3Request request, long length) {
         Optional<String> part = request.parameter("partNumber");
         if (part.isPresent()) {
             if (!part.get().equals("1")) {
