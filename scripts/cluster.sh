@@ -20,7 +20,7 @@ set -euo pipefail
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APT_PACKAGES=(etcd-server etcd-client nginx libisal2 curl)
 # What the test suite drives the S3 API with, as users do: `deps --test` installs these too.
-TEST_APT_PACKAGES=(awscli s3cmd rclone)
+TEST_APT_PACKAGES=(awscli s3cmd rclone python3-boto3)
 LAUNCHER_JAR=$REPO_DIR/cluster/target/cluster.jar
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

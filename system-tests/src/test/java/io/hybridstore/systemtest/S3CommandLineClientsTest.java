@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The command-line S3 clients people use, from Debian (scripts/test.sh installs them), against the S3 API through
- * nginx: each copies a folder in, lists it, syncs a change, reads back and removes, as a user would.
+ * The S3 clients people use, from Debian (scripts/test.sh installs them: aws-cli, s3cmd, rclone, boto3; curl), against
+ * the S3 API through nginx: each copies a folder in, lists it, syncs a change, reads back and removes, as a user would.
  */
 class S3CommandLineClientsTest {
 
@@ -109,6 +109,33 @@ class S3CommandLineClientsTest {
         run(env, rclone, "check", source.toString(), "hs:" + bucket + "/tree");
         assertThat(run(env, rclone, "lsf", "-R", "hs:" + bucket + "/tree")).doesNotContain("a.txt").contains("sub/b.json");
         run(env, rclone, "purge", "hs:" + bucket);
+    }
+
+    /** boto3, as a Python program would use it: put, list, get, copy, presign, delete. */
+    @Test
+    void boto3PutsListsGetsCopiesPresignsAndDeletes() throws Exception {
+        String bucket = "boto3-" + run;
+        Path script = Files.writeString(dir.resolve("client.py"), String.join("\n",
+                "import sys, urllib.request, boto3",
+                "from botocore.config import Config",
+                "endpoint, key, secret, bucket = sys.argv[1:5]",
+                "s3 = boto3.client('s3', endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret,",
+                "                  region_name='us-east-1', config=Config(signature_version='s3v4', s3={'addressing_style': 'path'}))",
+                "s3.create_bucket(Bucket=bucket)",
+                "s3.put_object(Bucket=bucket, Key='docs/a.json', Body=b'{\"a\": 1}', ContentType='application/json',",
+                "              Metadata={'owner': 'boto3'})",
+                "s3.copy_object(Bucket=bucket, Key='docs/b.json', CopySource={'Bucket': bucket, 'Key': 'docs/a.json'})",
+                "keys = [o['Key'] for o in s3.list_objects_v2(Bucket=bucket, Prefix='docs/')['Contents']]",
+                "assert keys == ['docs/a.json', 'docs/b.json'], keys",
+                "got = s3.get_object(Bucket=bucket, Key='docs/b.json')",
+                "assert got['Body'].read() == b'{\"a\": 1}' and got['Metadata'] == {'owner': 'boto3'}, got",
+                "url = s3.generate_presigned_url('get_object', Params={'Bucket': bucket, 'Key': 'docs/a.json'}, ExpiresIn=60)",
+                "assert urllib.request.urlopen(url).read() == b'{\"a\": 1}'",
+                "s3.delete_objects(Bucket=bucket, Delete={'Objects': [{'Key': k} for k in keys]})",
+                "s3.delete_bucket(Bucket=bucket)",
+                "print('boto3 ok')", ""));
+        assertThat(run(Map.of(), List.of(executable("python3"), script.toString()), cluster.s3Url(), accessKey,
+                secretKey, bucket)).contains("boto3 ok");
     }
 
     /**
