@@ -93,6 +93,7 @@ class S3ApiTest {
         assertThat(read.response().eTag()).isEqualTo(etag);
         assertThat(read.response().contentType()).isEqualTo("image/png");
         assertThat(read.response().cacheControl()).isEqualTo("max-age=60");
+        assertThat(read.response().contentEncoding()).as("aws-chunked framed the upload, it is not the object's").isNull();
         assertThat(read.response().metadata()).containsEntry("colour", "blue");
 
         HeadObjectResponse head = s3.headObject(b -> b.bucket(BUCKET).key(key));
@@ -273,6 +274,53 @@ class S3ApiTest {
         s3.putObject(b -> b.bucket(BUCKET).key(key).ifMatch(first), RequestBody.fromString("three"));
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String()).isEqualTo("three");
         s3.deleteObject(b -> b.bucket(BUCKET).key(key));
+    }
+
+    @Test
+    void twoThousandKeysListInPagesWithTheirFoldersRolledUp() throws Exception {
+        String bucket = "s3-listing-2000-" + RUN;
+        s3.createBucket(b -> b.bucket(bucket));
+        List<String> keys = new ArrayList<>();
+        for (int folder = 0; folder < 20; folder++) {
+            for (int i = 0; i < 100; i++) {
+                keys.add(String.format("f%02d/k%03d", folder, i));
+            }
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+            List<java.util.concurrent.Future<?>> puts = new ArrayList<>();
+            for (String key : keys) {
+                puts.add(pool.submit(() -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key))));
+            }
+            for (java.util.concurrent.Future<?> put : puts) {
+                put.get();
+            }
+        }
+        List<String> all = new ArrayList<>();
+        int[] pages = {0};
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket)).forEach(page -> {
+            pages[0]++;
+            page.contents().forEach(o -> all.add(o.key()));
+        });
+        assertThat(all).isEqualTo(keys);
+        assertThat(pages[0]).isEqualTo(2);
+
+        List<String> folders = new ArrayList<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).delimiter("/").maxKeys(7))
+                .forEach(page -> page.commonPrefixes().forEach(p -> folders.add(p.prefix())));
+        assertThat(folders).hasSize(20).first().isEqualTo("f00/");
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("f07/").startAfter("f07/k049")).contents())
+                .hasSize(50).first().extracting(S3Object::key).isEqualTo("f07/k050");
+
+        List<String> deleted = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 1000) {
+            List<ObjectIdentifier> batch = keys.subList(from, from + 1000).stream()
+                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+            deleted.addAll(batch.stream().map(ObjectIdentifier::key).toList());
+        }
+        assertThat(deleted).hasSize(2000);
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).keyCount()).isZero();
+        s3.deleteBucket(b -> b.bucket(bucket));
     }
 
     @Test

@@ -373,10 +373,25 @@ final class ObjectOperations {
         return metadata;
     }
 
+    /**
+     * The content headers to store. {@code aws-chunked} in Content-Encoding names how this request's body was
+     * framed, not how the object is encoded, so it is not kept (S3 drops it too).
+     */
     static Map<String, String> storedHeaders(S3Request request) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : STORED_HEADERS) {
             request.header(name).ifPresent(value -> headers.put(name, value));
+        }
+        String encoding = headers.get("content-encoding");
+        if (encoding != null) {
+            String kept = java.util.Arrays.stream(encoding.split(",")).map(String::strip)
+                    .filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("aws-chunked"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            if (kept.isEmpty()) {
+                headers.remove("content-encoding");
+            } else {
+                headers.put("content-encoding", kept);
+            }
         }
         return headers;
     }

@@ -35,6 +35,18 @@ final class Checksums {
         };
     }
 
+    /** How many bytes a value of {@code algorithm} has. */
+    static int length(String algorithm) {
+        return switch (algorithm) {
+            case "crc32", "crc32c" -> 4;
+            case "crc64nvme" -> 8;
+            case "sha1" -> 20;
+            case "sha256" -> 32;
+            case "md5" -> 16;
+            default -> throw new IllegalArgumentException("unknown checksum " + algorithm);
+        };
+    }
+
     private static Running crc(Checksum crc) {
         return new Running() {
             @Override
