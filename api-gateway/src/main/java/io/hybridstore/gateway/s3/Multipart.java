@@ -11,6 +11,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.hybridstore.common.etcd.EtcdCalls;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.ErasureCodedPart;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.ObjectAttributes;
@@ -36,7 +37,6 @@ import org.w3c.dom.Node;
 
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +159,7 @@ final class Multipart {
             bytes = java.util.Arrays.copyOfRange(bytes, (int) r.first(), (int) r.last() + 1);
         }
         byte[] part = bytes;
-        String md5 = md5Hex(part);
+        String md5 = Checksums.md5Hex(part);
         WriteOutcome outcome = writes.write(new WriteRequest(UploadRecord.partKey(found.uploadId(), partNumber), Strategy.EC, false,
                 new BufferedBody(part), ObjectOperations.DEFAULT_CONTENT_TYPE,
                 () -> new ObjectAttributes(md5, Map.of(), Map.of()), whileOpen(bucket, found, false)));
@@ -176,7 +176,7 @@ final class Multipart {
         parseCompletion(body, order, etags);
         Map<Integer, VersionedManifest> uploaded = parts(found.uploadId());
         List<Stripe> stripes = new ArrayList<>();
-        MessageDigest md5s = md5();
+        MessageDigest md5s = Checksums.md5();
         long size = 0;
         int k = 0;
         int m = 0;
@@ -430,17 +430,7 @@ final class Multipart {
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
-    private static String md5Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(md5().digest(bytes));
-    }
 
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
-    }
 
     private static S3Exception noSuchUpload(String uploadId) {
         return new S3Exception(S3Error.NO_SUCH_UPLOAD, "The specified multipart upload does not exist: '" + uploadId

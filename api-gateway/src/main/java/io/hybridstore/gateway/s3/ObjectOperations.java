@@ -1,5 +1,6 @@
 package io.hybridstore.gateway.s3;
 
+import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.ObjectAttributes;
 import io.hybridstore.common.manifest.Strategy;
@@ -28,9 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.HexFormat;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * PutObject, GetObject, HeadObject, DeleteObject over the same write, read and delete coordinators as the native
@@ -143,7 +141,7 @@ final class ObjectOperations {
                     : strategy(request, bucket, contentType, Optional.of(manifest.strategy()));
             Consumer<Optional<Manifest>> condition = conditionChecked(request, key);
             byte[] value = source.bytes();
-            String md5 = HexFormat.of().formatHex(md5().digest(value));
+            String md5 = Checksums.md5Hex(value);
             WriteOutcome outcome = writes.write(new WriteRequest(key, strategy, false,
                     strategy == Strategy.FIELD_HYBRID ? new JsonBody(new BufferedBody(value), jsonCheck)
                             : new BufferedBody(value), contentType,
@@ -413,13 +411,6 @@ final class ObjectOperations {
         });
     }
 
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
-    }
 
     private static S3Exception noSuchKey(S3Request request) {
         return new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '" + request.key() + "'");

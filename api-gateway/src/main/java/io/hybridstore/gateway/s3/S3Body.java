@@ -1,5 +1,6 @@
 package io.hybridstore.gateway.s3;
 
+import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.gateway.memory.MemoryBudget.Reservation;
 import io.hybridstore.gateway.write.WriteBody;
 
@@ -7,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -30,7 +29,7 @@ final class S3Body implements WriteBody {
      * @param copies how many body-sized arrays a write that reads the body whole holds (see the native API's body)
      */
     S3Body(InputStream payload, long length, Reservation memory, long pieceWorkingSet, int copies) {
-        this.in = new DigestInputStream(payload, md5());
+        this.in = new DigestInputStream(payload, Checksums.md5());
         this.length = length;
         this.memory = memory;
         this.pieceWorkingSet = pieceWorkingSet;
@@ -98,13 +97,5 @@ final class S3Body implements WriteBody {
     private S3Exception incomplete(long got) {
         return new S3Exception(S3Error.INCOMPLETE_BODY, "You did not provide the number of bytes specified by the "
                 + "Content-Length HTTP header: got " + got + " of " + length);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
     }
 }

@@ -32,4 +32,17 @@ public final class Checksums {
             throw new IllegalStateException("every Java runtime must provide SHA-256", e);
         }
     }
+
+    /** MD5, for what S3 clients compare against (ETags, Content-MD5); never to protect HybridStore's own data. */
+    public static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime must provide MD5", e);
+        }
+    }
+
+    public static String md5Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(md5().digest(bytes));
+    }
 }
