@@ -67,6 +67,8 @@ class S3HostileInputTest {
         answers.put("RequestTimeTooSkewed 403 signed an hour ago", send("GET", "/" + BUCKET, Map.of(), null, false, hourAgo));
         answers.put("SignatureDoesNotMatch 403 path changed after signing",
                 tampered("GET", "/" + BUCKET + "/small", "/" + BUCKET + "/other"));
+        answers.put("AccessDenied 403 an x-amz-* header added after signing", headerAdded("/" + BUCKET + "/meta-added",
+                body, "x-amz-meta-injected", "yes"));
         answers.put("XAmzContentSHA256Mismatch 400 body changed after signing",
                 bodyTampered("/" + BUCKET + "/sha-mismatch", body, false));
         answers.put("SignatureDoesNotMatch 403 an aws-chunked chunk changed after signing",
@@ -125,7 +127,7 @@ class S3HostileInputTest {
             }
         });
         assertThat(wrong).as("requests that did not get their S3 error").isEmpty();
-        for (String key : List.of("sha-mismatch", "chunk-forged", "md5-mismatch", "md5-garbage", "crc-mismatch",
+        for (String key : List.of("meta-added", "sha-mismatch", "chunk-forged", "md5-mismatch", "md5-garbage", "crc-mismatch",
                 "bad-strategy", "glacier", "not-json")) {
             assertThat(send("HEAD", "/" + BUCKET + "/" + key, Map.of(), null, false, now).status()).as(key).isEqualTo(404);
         }
@@ -164,6 +166,13 @@ class S3HostileInputTest {
     private static Answer tampered(String method, String signedPath, String sentPath) throws Exception {
         SdkHttpRequest signed = sign(method, signedPath, Map.of(), null, false, Clock.systemUTC()).request();
         return sendSigned(signed.toBuilder().uri(URI.create(cluster.s3Url() + sentPath)).build(), null);
+    }
+
+    /** Signed as it is, sent with one more header. */
+    private static Answer headerAdded(String path, byte[] body, String name, String value) throws Exception {
+        SignedRequest signed = sign("PUT", path, Map.of(), body, false, Clock.systemUTC());
+        return sendSigned(signed.request().toBuilder().putHeader(name, value).build(),
+                bytes(signed.payload().orElseThrow()));
     }
 
     /** Signed with one body, sent with its last data byte changed. */

@@ -209,6 +209,7 @@ public final class SigV4Verifier {
         byte[] key = signingKey(secret, scope);
         String stringToSign = ALGORITHM + "\n" + claim.amzDate() + "\n" + scope.text() + "\n" + sha256Hex(canonical);
         requireSignature(key, stringToSign, claim.signature(), "Check your key and signing method.");
+        requireSignedAmzHeaders(request, signedHeaders);
         return new Verified(scope.accessKey(), mode, claim.payload(), claim.signature(), key, claim.amzDate(),
                 scope.text());
     }
@@ -244,6 +245,20 @@ public final class SigV4Verifier {
             throw malformed(claim.malformed(), "the host header must be signed");
         }
         return names;
+    }
+
+    /**
+     * Every {@code x-amz-*} header must be signed, as AWS requires: such headers change what a request does (its
+     * metadata, storage class, copy source, checksum), so one added to a signed request on its way would change it
+     * without the signer's consent.
+     */
+    private static void requireSignedAmzHeaders(SignedRequest request, List<String> signedHeaders) {
+        List<String> unsigned = request.headers().keySet().stream()
+                .filter(name -> name.startsWith("x-amz-") && !signedHeaders.contains(name)).sorted().toList();
+        if (!unsigned.isEmpty()) {
+            throw new S3Exception(S3Error.ACCESS_DENIED, "There were headers present in the request which were not "
+                    + "signed: " + String.join(", ", unsigned));
+        }
     }
 
     /** Each signed header as {@code name:values}, the values trimmed, inner spaces collapsed, joined with ','. */
