@@ -85,6 +85,12 @@ class S3MultipartTest {
         int boundary = parts[0].length;
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key).range("bytes=" + (boundary - 5) + "-" + (boundary + 4)))
                 .asByteArray()).isEqualTo(Arrays.copyOfRange(expected, boundary - 5, boundary + 5));
+        var second = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key).partNumber(2));
+        assertThat(second.asByteArray()).isEqualTo(parts[1]);
+        assertThat(second.response().partsCount()).isEqualTo(3);
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key(key).partNumber(3)).contentLength()).isEqualTo(parts[2].length);
+        assertThatThrownBy(() -> s3.getObject(b -> b.bucket(BUCKET).key(key).partNumber(4)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(416));
         assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).noneMatch(u -> u.uploadId().equals(uploadId));
         assertThatThrownBy(() -> s3.listParts(b -> b.bucket(BUCKET).key(key).uploadId(uploadId)))
                 .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())

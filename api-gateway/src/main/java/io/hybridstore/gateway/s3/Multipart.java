@@ -178,6 +178,7 @@ final class Multipart {
         List<Stripe> stripes = new ArrayList<>();
         MessageDigest md5s = Checksums.md5();
         long size = 0;
+        List<Long> sizes = new ArrayList<>();
         int k = 0;
         int m = 0;
         for (int i = 0; i < order.size(); i++) {
@@ -195,6 +196,7 @@ final class Multipart {
             }
             md5s.update(HexFormat.of().parseHex(manifest.attributes().etag()));
             size += manifest.size();
+            sizes.add(manifest.size());
             if (manifest.erasureCoded() != null) {
                 k = manifest.erasureCoded().k();
                 m = manifest.erasureCoded().m();
@@ -210,7 +212,7 @@ final class Multipart {
         WriteOutcome outcome = writes.assemble(key, version -> new Manifest(key, version, Strategy.EC,
                 upload.contentType(), length, null, clock.millis(), null,
                 new ErasureCodedPart(dataShards, parityShards, length, null, stripes), null,
-                new ObjectAttributes(etag, upload.metadata(), upload.headers())), whileOpen(bucket, found, true));
+                new ObjectAttributes(etag, upload.metadata(), upload.headers(), sizes)), whileOpen(bucket, found, true));
         List<Integer> listed = order.stream().map(p -> p[0]).toList();
         uploaded.forEach((number, part) -> {
             if (listed.contains(number)) {

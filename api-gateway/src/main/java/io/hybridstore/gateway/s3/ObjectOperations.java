@@ -253,7 +253,7 @@ final class ObjectOperations {
      */
     private static ByteRange checked(S3Request request, Manifest manifest) {
         Preconditions.check(request, etag(manifest), manifest.createdAt());
-        return partOrRange(request, manifest.size());
+        return partOrRange(request, manifest);
     }
 
     /** The status and headers of a read: the object's stored headers, then GetObject's response-* overrides. */
@@ -277,20 +277,43 @@ final class ObjectOperations {
         if (range != null) {
             response.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + manifest.size());
         }
+        if (request.has("partNumber") && !parts(manifest).isEmpty()) {
+            response.setHeader("x-amz-mp-parts-count", Integer.toString(parts(manifest).size()));
+        }
         if (get) {
             overrides(request, response);
         }
     }
 
-    private static ByteRange partOrRange(S3Request request, long length) {
+    /**
+     * {@code partNumber} names one part of a multipart object (its byte range), or part 1 of any other, which is
+     * the whole object; otherwise the Range header's range; null for the whole object.
+     */
+    private static ByteRange partOrRange(S3Request request, Manifest manifest) {
         Optional<String> part = request.parameter("partNumber");
-        if (part.isPresent()) {
-            if (!part.get().equals("1")) {
-                throw new S3Exception(S3Error.INVALID_PART_NUMBER, "The requested partnumber is not satisfiable");
-            }
+        if (part.isEmpty()) {
+            return request.header("range").map(header -> Ranges.parse(header, manifest.size())).orElse(null);
+        }
+        List<Long> parts = parts(manifest);
+        int number;
+        try {
+            number = Integer.parseInt(part.get());
+        } catch (NumberFormatException e) {
+            number = 0;
+        }
+        if (number < 1 || number > Math.max(1, parts.size())) {
+            throw new S3Exception(S3Error.INVALID_PART_NUMBER, "The requested partnumber is not satisfiable: the "
+                    + "object has " + Math.max(1, parts.size()) + " part(s)");
+        }
+        if (parts.isEmpty() || manifest.size() == 0) {
             return null;
         }
-        return request.header("range").map(header -> Ranges.parse(header, length)).orElse(null);
+        long first = parts.subList(0, number - 1).stream().mapToLong(Long::longValue).sum();
+        return new ByteRange(first, first + parts.get(number - 1) - 1);
+    }
+
+    private static List<Long> parts(Manifest manifest) {
+        return manifest.attributes() == null ? List.of() : manifest.attributes().parts();
     }
 
     /** GetObject's response-* parameters replace the stored headers in this one answer. */

@@ -2,6 +2,7 @@ package io.hybridstore.common.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,12 +14,20 @@ import java.util.Map;
  * @param metadata user metadata, names lower-case without the {@code x-amz-meta-} prefix
  * @param headers  {@code cache-control}, {@code content-disposition}, {@code content-encoding},
  *                 {@code content-language}, {@code expires}, as sent
+ * @param parts    a multipart upload's part sizes in order, so a read can ask for one part; empty otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record ObjectAttributes(String etag, Map<String, String> metadata, Map<String, String> headers) {
+public record ObjectAttributes(String etag, Map<String, String> metadata, Map<String, String> headers,
+                               List<Long> parts) {
 
     public ObjectAttributes {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        parts = parts == null ? List.of() : List.copyOf(parts);
+    }
+
+    /** What a single PutObject, CopyObject or part stores. */
+    public ObjectAttributes(String etag, Map<String, String> metadata, Map<String, String> headers) {
+        this(etag, metadata, headers, List.of());
     }
 }
