@@ -98,6 +98,46 @@ class S3MultipartTest {
         s3.deleteObject(b -> b.bucket(BUCKET).key(key));
     }
 
+    /**
+     * A gigabyte through gateways with 512 MiB heaps: the parts stream through in stripes, the object is one manifest
+     * of their stripes, and it streams back out whole.
+     */
+    @Test
+    void aGigabyteUploadsInPartsAndReadsBackWhole() throws Exception {
+        String key = "big/gigabyte.bin";
+        int partSize = 8 * MIB;
+        int count = 128;
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+        MessageDigest written = MessageDigest.getInstance("MD5");
+        List<CompletedPart> completed = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            int number = i;
+            byte[] part = random(partSize, 1000 + i);
+            written.update(part);
+            String etag = s3.uploadPart(b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromBytes(part)).eTag();
+            completed.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        }
+        s3.completeMultipartUpload(b -> b.bucket(BUCKET).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(completed)));
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key(key)).contentLength()).isEqualTo((long) partSize * count);
+
+        MessageDigest read = MessageDigest.getInstance("MD5");
+        long bytes = 0;
+        try (var in = s3.getObject(b -> b.bucket(BUCKET).key(key))) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                read.update(buffer, 0, n);
+                bytes += n;
+            }
+        }
+        assertThat(bytes).isEqualTo((long) partSize * count);
+        assertThat(read.digest()).isEqualTo(written.digest());
+        for (int g = 1; g <= 3; g++) {
+            assertThat(cluster.isRunning("gateway-" + g)).as("gateway-%d alive", g).isTrue();
+        }
+        s3.deleteObject(b -> b.bucket(BUCKET).key(key));
+    }
+
     @Test
     void aCompletionNamingASmallOrUnknownPartIsRefusedAndAnAbortedUploadIsGone() {
         String key = "big/refused.bin";
