@@ -110,6 +110,11 @@ final class LocalCluster {
         return "http://127.0.0.1:" + topology.secondPort(topology.instance(Topology.NGINX, 1));
     }
 
+    /** One gateway's own S3 listener, not through nginx. */
+    String s3Url(int gateway) {
+        return "http://127.0.0.1:" + topology.secondPort(topology.instance(Topology.GATEWAY, gateway));
+    }
+
     /** The S3 root key the launcher gave the gateways: access key, then secret key. */
     List<String> s3Key() {
         Map<String, String> key = S3Credentials.of(launcher.runDir(), settings);

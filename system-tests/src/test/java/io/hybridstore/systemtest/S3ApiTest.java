@@ -60,7 +60,11 @@ class S3ApiTest {
     }
 
     static S3Client client(String accessKey, String secretKey) {
-        return S3Client.builder().endpointOverride(URI.create(cluster.s3Url())).region(Region.US_EAST_1)
+        return client(accessKey, secretKey, cluster.s3Url());
+    }
+
+    static S3Client client(String accessKey, String secretKey, String url) {
+        return S3Client.builder().endpointOverride(URI.create(url)).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
     }

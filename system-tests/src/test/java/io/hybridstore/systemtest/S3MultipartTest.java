@@ -216,6 +216,67 @@ class S3MultipartTest {
                 + Duration.ofSeconds(120).toSeconds() + " s after it was old enough to be collected");
     }
 
+    /**
+     * A gateway killed while it streams a part into stripes: the healer rolls the part's write back (its intent
+     * names every blob), and removes the upload once it is abandoned, so nothing of it is left.
+     */
+    @Test
+    void aGatewayKilledInTheMiddleOfAPartLeavesNothingOnceTheHealerHasRun() throws Exception {
+        ClusterAudit audit = new ClusterAudit(new HealerTestCluster());
+        String key = "killed/upload.bin";
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+        Set<String> before = blobs(audit);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        byte[] firstStripes = random(3 * MIB, 10);
+        // Three stripes, then nothing: the gateway has stored blobs of the part and waits for the rest.
+        java.io.InputStream stalling = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(firstStripes),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws java.io.IOException {
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new java.io.IOException("the upload was cut off");
+                    }
+                });
+        Thread upload = Thread.ofVirtual().start(() -> {
+            try (S3Client direct = S3ApiTest.client(cluster.s3Key().get(0), cluster.s3Key().get(1), cluster.s3Url(1))) {
+                direct.uploadPart(b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(1),
+                        RequestBody.fromInputStream(stalling, 8L * MIB));
+            } catch (RuntimeException expected) {
+                // The gateway died under it.
+            }
+        });
+        Set<String> written = Set.of();
+        Instant patience = Instant.now().plusSeconds(30);
+        while (written.size() < 6 && Instant.now().isBefore(patience)) {
+            Thread.sleep(200);
+            written = blobs(audit).stream().filter(b -> !before.contains(b) && !b.contains(".r")).collect(Collectors.toSet());
+        }
+        assertThat(written).as("blobs of the part the gateway stored before it was killed").hasSizeGreaterThanOrEqualTo(6);
+        cluster.kill("gateway-1");
+        never.countDown();
+        upload.join(Duration.ofSeconds(30));
+        cluster.start("gateway-1");
+
+        Set<String> partBlobs = written;
+        Instant deadline = Instant.now().plus(LocalCluster.ABANDONED_UPLOAD_AGE).plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            boolean listed = s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream()
+                    .anyMatch(u -> u.uploadId().equals(uploadId));
+            Set<String> left = blobs(audit);
+            left.retainAll(partBlobs);
+            if (!listed && left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("the killed upload " + uploadId + " or blobs of its part were still there 120 s "
+                + "after it was old enough to be collected");
+    }
+
     /** Every blob on every node, as node:id. */
     private static Set<String> blobs(ClusterAudit audit) {
         Set<String> all = new HashSet<>();
