@@ -61,6 +61,15 @@ public record GatewayProperties(
             @DefaultValue("2") @Min(0) int parityShards,
             @DefaultValue("1MB") DataSize stripeSize) {
 
+        /**
+         * What a write that streams its body into stripes holds at most: the stripe being read, and the shards of
+         * two stripes (one being encoded, one on its way to the nodes).
+         */
+        public long stripedWriteWorkingSet() {
+            long stripe = stripeSize.toBytes();
+            return stripe + 2 * stripe * (dataShards + parityShards) / dataShards;
+        }
+
         /** k + 1: one shard more than decoding needs, so one more loss can be survived before repair. */
         public int writeQuorum() {
             return Math.min(dataShards + 1, dataShards + parityShards);

@@ -3,7 +3,6 @@ package io.hybridstore.gateway.api;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.gateway.GatewayProperties;
-import io.hybridstore.gateway.GatewayProperties.ErasureCoding;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.delete.DeleteCoordinator.DeleteOutcome;
 import io.hybridstore.gateway.read.ReadCoordinator;
@@ -48,10 +47,7 @@ class ObjectController {
     ObjectController(WriteCoordinator writes, ReadCoordinator reads, DeleteCoordinator deletes,
                      GatewayProperties properties, MemoryBudget memory) {
         this.memory = memory;
-        ErasureCoding ec = properties.ec();
-        long stripe = ec.stripeSize().toBytes();
-        // The stripe being read, and the shards of two stripes: one being encoded, one on its way to the nodes.
-        this.stripedWriteWorkingSet = stripe + 2 * stripe * (ec.dataShards() + ec.parityShards()) / ec.dataShards();
+        this.stripedWriteWorkingSet = properties.ec().stripedWriteWorkingSet();
         this.writes = writes;
         this.reads = reads;
         this.deletes = deletes;

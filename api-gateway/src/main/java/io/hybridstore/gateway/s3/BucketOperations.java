@@ -169,16 +169,7 @@ final class BucketOperations {
     }
 
     private int maxKeys(S3Request request) {
-        String value = request.parameter("max-keys").orElse(Integer.toString(properties.maxKeys()));
-        try {
-            int asked = Integer.parseInt(value);
-            if (asked < 0) {
-                throw new NumberFormatException();
-            }
-            return Math.min(asked, properties.maxKeys());
-        } catch (NumberFormatException e) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, "max-keys must be a non-negative integer, not '" + value + "'");
-        }
+        return Math.min(request.intParameter("max-keys", properties.maxKeys()), properties.maxKeys());
     }
 
     private static UnaryOperator<String> encoding(S3Request request) {

@@ -184,7 +184,7 @@ final class Multipart {
         for (int i = 0; i < order.size(); i++) {
             int number = order.get(i)[0];
             VersionedManifest part = uploaded.get(number);
-            if (part == null || !unquote(etags.get(i)).equals(unquote(ObjectOperations.etag(part.manifest())))) {
+            if (part == null || !Preconditions.unquote(etags.get(i)).equals(Preconditions.unquote(ObjectOperations.etag(part.manifest())))) {
                 throw new S3Exception(S3Error.INVALID_PART, "One or more of the specified parts could not be found "
                         + "or its entity tag did not match: part " + number);
             }
@@ -243,8 +243,8 @@ final class Multipart {
 
     byte[] listParts(S3Request request) {
         Found found = find(request);
-        int marker = intParameter(request, "part-number-marker", 0);
-        int maxParts = Math.min(1000, intParameter(request, "max-parts", 1000));
+        int marker = request.intParameter("part-number-marker", 0);
+        int maxParts = Math.min(1000, request.intParameter("max-parts", 1000));
         List<VersionedManifest> all = new ArrayList<>(parts(found.uploadId()).values());
         List<VersionedManifest> after = all.stream()
                 .filter(p -> partNumberOf(p) > marker).limit(maxParts + 1L).toList();
@@ -269,7 +269,7 @@ final class Multipart {
     byte[] listUploads(S3Request request) {
         buckets.require(request.bucket());
         String prefix = request.parameter("prefix").orElse("");
-        int maxUploads = Math.min(1000, intParameter(request, "max-uploads", 1000));
+        int maxUploads = Math.min(1000, request.intParameter("max-uploads", 1000));
         String after = request.parameter("upload-id-marker").orElse("");
         ByteSequence start = EtcdKeys.bytes(keys.uploadsPrefix(request.bucket()) + after + (after.isEmpty() ? "" : "\0"));
         ByteSequence end = io.etcd.jetcd.options.OptionsUtil.prefixEndOf(EtcdKeys.bytes(keys.uploadsPrefix(request.bucket())));
@@ -403,36 +403,13 @@ final class Multipart {
     }
 
     private static int partNumber(S3Request request) {
-        int number = intParameter(request, "partNumber", -1);
+        int number = request.intParameter("partNumber", -1);
         if (number < 1 || number > MAX_PARTS) {
             throw new S3Exception(S3Error.INVALID_ARGUMENT, "Part number must be an integer between 1 and "
                     + MAX_PARTS + ", inclusive");
         }
         return number;
     }
-
-    private static int intParameter(S3Request request, String name, int fallback) {
-        Optional<String> value = request.parameter(name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.get());
-            if (parsed < 0) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, name + " must be a non-negative integer, not '"
-                    + value.get() + "'");
-        }
-    }
-
-    private static String unquote(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
-    }
-
-
 
     private static S3Exception noSuchUpload(String uploadId) {
         return new S3Exception(S3Error.NO_SUCH_UPLOAD, "The specified multipart upload does not exist: '" + uploadId

@@ -63,9 +63,7 @@ final class ObjectOperations {
         this.buckets = buckets;
         this.memory = memory;
         this.gateway = gateway;
-        GatewayProperties.ErasureCoding ec = gateway.ec();
-        long stripe = ec.stripeSize().toBytes();
-        this.stripedWriteWorkingSet = stripe + 2 * stripe * (ec.dataShards() + ec.parityShards()) / ec.dataShards();
+        this.stripedWriteWorkingSet = gateway.ec().stripedWriteWorkingSet();
         this.jsonCheck = new JsonObjectCheck(gateway.maxJsonDepth(), gateway.maxBodySize().toBytes());
     }
 
@@ -433,7 +431,6 @@ final class ObjectOperations {
                     + "the only version is 'null'");
         });
     }
-
 
     private static S3Exception noSuchKey(S3Request request) {
         return new S3Exception(S3Error.NO_SUCH_KEY, "The specified key does not exist: '" + request.key() + "'");

@@ -123,7 +123,8 @@ final class Preconditions {
                 .anyMatch(tag -> tag.equals("*") || unquote(tag).equals(bare));
     }
 
-    private static String unquote(String tag) {
+    /** An entity tag without its quotes and weak marker. */
+    static String unquote(String tag) {
         String t = tag.startsWith("W/") ? tag.substring(2) : tag;
         return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }

@@ -63,6 +63,24 @@ record S3Request(String method, String rawPath, String rawQuery, Map<String, Str
         return Optional.ofNullable(query.get(name));
     }
 
+    /** A non-negative integer parameter, or {@code fallback} when absent; anything else is InvalidArgument. */
+    int intParameter(String name, int fallback) {
+        Optional<String> value = parameter(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, name + " must be a non-negative integer, not '"
+                    + value.get() + "'");
+        }
+    }
+
     /** The resource an error names: the path as the client addressed it. */
     String resource() {
         return bucket.isEmpty() ? "/" : "/" + bucket + (key.isEmpty() ? "" : "/" + key);
