@@ -30,113 +30,83 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import java.io.UncheckedIOException;
 
 /**
- * The one place where the gateway's exceptions become HTTP answers, always as {@link ErrorBody}; what it leaves
- * unmapped gets the shared last resort of {@link JsonErrors}.
+ * The one place where the gateway's exceptions become HTTP answers, always as {@link ErrorBody}. The object calls
+ * are answered before Spring MVC ({@link ObjectApi}), so their table is a plain function; the calls MVC serves (the
+ * status calls, unknown routes) get the refusals below and the shared last resort of {@link JsonErrors}.
  */
 @RestControllerAdvice
 class ApiErrors extends JsonErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> invalidRequest(ApiException e) {
-        return answer(e.status(), e.error(), e.getMessage());
+    record Answer(HttpStatus status, String error, String detail) {
+
+        ErrorBody body() {
+            return new ErrorBody(error, detail);
+        }
     }
 
-    /** The client stopped sending its body, or sent less than it declared; a write reading it was aborted. */
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> unreadableBody(UncheckedIOException e) {
-        log.info("Write aborted, its body could not be read: {}", e.getCause().toString());
-        return answer(HttpStatus.BAD_REQUEST, "unreadable_body", e.getMessage() + ": " + e.getCause().getMessage());
+    /** The answer to an object call that failed with {@code e}, logged as the failure deserves. */
+    static Answer of(RuntimeException e) {
+        return switch (e) {
+            case ApiException refused -> new Answer(refused.status(), refused.error(), refused.getMessage());
+            case UncheckedIOException unreadable -> {
+                // The client stopped sending its body, or sent less than it declared; the write reading it was aborted.
+                log.info("Write aborted, its body could not be read: {}", unreadable.getCause().toString());
+                yield new Answer(HttpStatus.BAD_REQUEST, "unreadable_body",
+                        unreadable.getMessage() + ": " + unreadable.getCause().getMessage());
+            }
+            // Tomcat decodes the query string only when a parameter is first asked for, so this surfaces in the call.
+            case InvalidParameterException undecodable -> new Answer(HttpStatus.BAD_REQUEST, "invalid_parameter",
+                    "the query string is not valid percent-encoded UTF-8");
+            case ObjectNotFoundException notFound -> new Answer(HttpStatus.NOT_FOUND, "not_found", notFound.getMessage());
+            case WriteConflictException conflict -> {
+                log.info("Write conflict: {}", conflict.getMessage());
+                yield new Answer(HttpStatus.CONFLICT, "write_conflict", conflict.getMessage());
+            }
+            // A refusal, not a lost race: the same request would be refused again.
+            case HotOnlyRefusedException refused -> new Answer(HttpStatus.CONFLICT, "hot_only_cold_mismatch",
+                    refused.getMessage());
+            case ValueTooLargeException tooLarge -> new Answer(HttpStatus.CONTENT_TOO_LARGE, "value_too_large",
+                    tooLarge.getMessage());
+            case TooManyFieldsException tooMany -> new Answer(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_fields",
+                    tooMany.getMessage());
+            // etcd answered and refused the commit: nothing changed, so this is no unknown outcome.
+            case MetadataRefusedException refused -> {
+                log.warn("etcd refused a request: {}", refused.getMessage());
+                yield new Answer(HttpStatus.UNPROCESSABLE_CONTENT, "metadata_refused",
+                        refused.getMessage() + "; nothing was changed");
+            }
+            case QuorumException belowQuorum -> unavailable("Write refused below quorum", belowQuorum,
+                    "write_quorum_not_reached");
+            case WriteRolledBackException rolledBack -> unavailable("Write rolled back by the healer", rolledBack,
+                    "write_rolled_back");
+            case InsufficientNodesException tooFew -> unavailable("Write refused", tooFew, "insufficient_nodes");
+            case LogUnavailableException noLog -> unavailable("Log unavailable", noLog, "log_unavailable");
+            // Not a refusal: the change may have happened, so the answer says so rather than claiming it did not.
+            case CommitOutcomeUnknownException unknown -> {
+                log.warn("Commit outcome unknown: {}", unknown.getMessage());
+                yield new Answer(HttpStatus.GATEWAY_TIMEOUT, "commit_outcome_unknown", unknown.getMessage());
+            }
+            case MetadataUnavailableException noEtcd -> unavailable("Metadata unavailable", noEtcd,
+                    "metadata_unavailable");
+            case OverloadedException overloaded -> {
+                log.info("Request refused, memory budget full: {}", overloaded.getMessage());
+                yield new Answer(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", overloaded.getMessage());
+            }
+            case ObjectUnavailableException unavailable -> new Answer(HttpStatus.SERVICE_UNAVAILABLE,
+                    "object_unavailable", unavailable.getMessage());
+            default -> {
+                log.error("Unexpected error", e);
+                yield new Answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                        "unexpected " + e.getClass().getSimpleName() + "; see the service log");
+            }
+        };
     }
 
-    /** Tomcat decodes the query string only when a parameter is first asked for, so this surfaces in the handler. */
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> undecodableQuery(InvalidParameterException e) {
-        return answer(HttpStatus.BAD_REQUEST, "invalid_parameter", "the query string is not valid percent-encoded UTF-8");
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> notFound(ObjectNotFoundException e) {
-        return answer(HttpStatus.NOT_FOUND, "not_found", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> conflict(WriteConflictException e) {
-        log.info("Write conflict: {}", e.getMessage());
-        return answer(HttpStatus.CONFLICT, "write_conflict", e.getMessage());
-    }
-
-    /** A refusal, not a lost race: the same request would be refused again. */
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> hotOnlyRefused(HotOnlyRefusedException e) {
-        return answer(HttpStatus.CONFLICT, "hot_only_cold_mismatch", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> mergedTooLarge(ValueTooLargeException e) {
-        return answer(HttpStatus.CONTENT_TOO_LARGE, "value_too_large", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> tooManyFields(TooManyFieldsException e) {
-        return answer(HttpStatus.UNPROCESSABLE_CONTENT, "too_many_fields", e.getMessage());
-    }
-
-    /** etcd answered and refused the commit: nothing changed, so this is no unknown outcome. */
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> metadataRefused(MetadataRefusedException e) {
-        log.warn("etcd refused a request: {}", e.getMessage());
-        return answer(HttpStatus.UNPROCESSABLE_CONTENT, "metadata_refused",
-                e.getMessage() + "; nothing was changed");
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> belowQuorum(QuorumException e) {
-        log.warn("Write refused below quorum: {}", e.getMessage());
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "write_quorum_not_reached", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> rolledBack(WriteRolledBackException e) {
-        log.warn("Write rolled back by the healer: {}", e.getMessage());
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "write_rolled_back", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> tooFewNodes(InsufficientNodesException e) {
-        log.warn("Write refused: {}", e.getMessage());
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "insufficient_nodes", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> logUnavailable(LogUnavailableException e) {
-        log.warn("Log unavailable: {}", e.getMessage());
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "log_unavailable", e.getMessage());
-    }
-
-    /** Not a refusal: the change may have happened, so the answer says so rather than claiming it did not. */
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> outcomeUnknown(CommitOutcomeUnknownException e) {
-        log.warn("Commit outcome unknown: {}", e.getMessage());
-        return answer(HttpStatus.GATEWAY_TIMEOUT, "commit_outcome_unknown", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> metadataUnavailable(MetadataUnavailableException e) {
-        log.warn("Metadata unavailable: {}", e.getMessage());
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "metadata_unavailable", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> overloaded(OverloadedException e) {
-        log.info("Request refused, memory budget full: {}", e.getMessage());
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ErrorBody> objectUnavailable(ObjectUnavailableException e) {
-        return answer(HttpStatus.SERVICE_UNAVAILABLE, "object_unavailable", e.getMessage());
+    private static Answer unavailable(String what, RuntimeException e, String error) {
+        log.warn("{}: {}", what, e.getMessage());
+        return new Answer(HttpStatus.SERVICE_UNAVAILABLE, error, e.getMessage());
     }
 
     @ExceptionHandler
@@ -153,5 +123,4 @@ class ApiErrors extends JsonErrors {
     ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return answer(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "responses are application/json");
     }
-
 }
