@@ -21,8 +21,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The serving end of {@link BlobWire}: one virtual thread per connection, reading a request, answering it, and
- * waiting for the next. What a request means is the {@link Handler}'s business; this class owns the framing, the
+ * The serving end of {@link BlobWire}: one platform thread per connection, reading a request, answering it, and
+ * waiting for the next. Not a virtual thread: a connection's thread spends its life blocked on its socket or on the
+ * group commit, and a virtual thread pays for every such wait with a poller registration and a hand-off to a carrier
+ * thread — futex and epoll calls that were most of a storage node's system time. Connections are few and long-lived
+ * (a gateway keeps at most {@code WireConnections.MAX_IDLE_PER_NODE} per node). What a request means is the {@link Handler}'s business; this class owns the framing, the
  * timeouts and the connections.
  */
 public final class BlobWireServer implements AutoCloseable {
@@ -81,7 +84,7 @@ public final class BlobWireServer implements AutoCloseable {
             try {
                 Socket connection = socket.accept();
                 open.add(connection);
-                Thread.ofVirtual().name("blob-wire-conn").start(() -> serve(connection));
+                Thread.ofPlatform().name("blob-wire-conn").daemon().start(() -> serve(connection));
             } catch (IOException e) {
                 if (!closed) {
                     log.warn("Blob connections: accept failed: {}", e.toString());

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Idle {@link BlobWire} connections per storage node, reused for the next exchange. A connection is used by one
@@ -33,7 +34,7 @@ final class WireConnections {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxIdleNanos;
-    private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<String, Idle> idle = new ConcurrentHashMap<>();
 
     WireConnections(Duration connectTimeout, Duration requestTimeout, Duration maxIdle) {
         this.connectTimeout = connectTimeout;
@@ -88,12 +89,12 @@ final class WireConnections {
     }
 
     private Connection borrow(String address) {
-        ConcurrentLinkedDeque<Connection> pool = idle.get(address);
+        Idle pool = idle.get(address);
         if (pool == null) {
             return null;
         }
         long now = System.nanoTime();
-        for (Connection c = pool.pollFirst(); c != null; c = pool.pollFirst()) {
+        for (Connection c = pool.take(); c != null; c = pool.take()) {
             if (now - c.idleSince < maxIdleNanos) {
                 return c;
             }
@@ -103,14 +104,33 @@ final class WireConnections {
     }
 
     private void release(Connection connection) {
-        ConcurrentLinkedDeque<Connection> pool = idle.computeIfAbsent(connection.address,
-                a -> new ConcurrentLinkedDeque<>());
-        if (pool.size() >= MAX_IDLE_PER_NODE) {
-            connection.close();
-            return;
-        }
         connection.idleSince = System.nanoTime();
-        pool.offerFirst(connection);
+        if (!idle.computeIfAbsent(connection.address, a -> new Idle()).offer(connection)) {
+            connection.close();
+        }
+    }
+
+    /** One node's idle connections, most recently used first; counted, as a concurrent deque's size() walks it. */
+    private static final class Idle {
+        private final ConcurrentLinkedDeque<Connection> connections = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger count = new AtomicInteger();
+
+        Connection take() {
+            Connection connection = connections.pollFirst();
+            if (connection != null) {
+                count.decrementAndGet();
+            }
+            return connection;
+        }
+
+        boolean offer(Connection connection) {
+            if (count.incrementAndGet() > MAX_IDLE_PER_NODE) {
+                count.decrementAndGet();
+                return false;
+            }
+            connections.offerFirst(connection);
+            return true;
+        }
     }
 
     private Connection open(String address) throws IOException {
