@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The repository's nginx.conf with every line marked {@code # local: KEY} rewritten for a run dir and its ports;
- * docker-compose mounts the same file as is, so the two cannot drift.
+ * docker-compose mounts the same file as is, so the two cannot drift. A run of lines marked {@code gateway} (or
+ * {@code gateway_s3}), an upstream's servers, becomes one server line per gateway of the topology.
  */
 final class NginxConfig {
 
@@ -23,32 +24,31 @@ final class NginxConfig {
     static List<String> render(List<String> template, Topology topology, RunDir runDir, Instance nginx) {
         Path dir = runDir.dataDir(nginx.name());
         List<String> out = new ArrayList<>();
-        boolean gatewaysDone = false;
-        boolean s3GatewaysDone = false;
+        String previous = null;
         for (String line : template) {
             Matcher marker = MARKER.matcher(line);
-            if (!marker.find()) {
+            String key = marker.find() ? marker.group(1) : null;
+            boolean sameRun = key != null && key.equals(previous);
+            previous = key;
+            if (key == null) {
                 out.add(line);
                 continue;
             }
-            String key = marker.group(1);
             String indent = line.substring(0, line.length() - line.stripLeading().length());
             switch (key) {
                 case "gateway" -> {
-                    if (!gatewaysDone) {
+                    if (!sameRun) {
                         for (Instance gateway : topology.instancesOf(nginx.service().fronts())) {
                             out.add(indent + "server 127.0.0.1:" + topology.port(gateway) + " max_fails=3 fail_timeout=5s;");
                         }
-                        gatewaysDone = true;
                     }
                 }
                 case "gateway_s3" -> {
-                    if (!s3GatewaysDone) {
+                    if (!sameRun) {
                         for (Instance gateway : topology.instancesOf(nginx.service().fronts())) {
                             out.add(indent + "server 127.0.0.1:" + topology.secondPort(gateway)
                                     + " max_fails=3 fail_timeout=5s;");
                         }
-                        s3GatewaysDone = true;
                     }
                 }
                 case "listen_s3" -> out.add(indent + "listen 127.0.0.1:" + topology.secondPort(nginx) + ";");

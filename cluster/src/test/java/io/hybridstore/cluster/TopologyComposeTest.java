@@ -127,23 +127,29 @@ class TopologyComposeTest {
                 .map(g -> g.name() + ":" + g.service().basePort(g.index())).toList();
         List<String> s3Gateways = topology.instancesOf(Topology.GATEWAY).stream()
                 .map(g -> g.name() + ":" + (g.service().basePort(g.index()) + g.service().secondPort())).toList();
-        assertThat(upstreams(conf, "server (\\S+) ")).isEqualTo(concat(nativeGateways, s3Gateways));
+        // The native API's upstream, the S3 API's, and the native API's for writes (by key).
+        assertThat(upstreams(conf, "server (\\S+) ")).isEqualTo(concat(nativeGateways, s3Gateways, nativeGateways));
 
         Topology offset = Topology.load(Map.of("HS_PORT_OFFSET", "13000"));
         RunDir runDir = new RunDir(Path.of("/tmp/run"));
         List<String> local = NginxConfig.render(conf, offset, runDir, offset.instance(Topology.NGINX, 1));
-        assertThat(upstreams(local, "server (\\S+) ")).isEqualTo(concat(
-                offset.instancesOf(Topology.GATEWAY).stream().map(g -> "127.0.0.1:" + offset.port(g)).toList(),
-                offset.instancesOf(Topology.GATEWAY).stream().map(g -> "127.0.0.1:" + offset.secondPort(g)).toList()));
+        List<String> localNative = offset.instancesOf(Topology.GATEWAY).stream()
+                .map(g -> "127.0.0.1:" + offset.port(g)).toList();
+        assertThat(upstreams(local, "server (\\S+) ")).isEqualTo(concat(localNative,
+                offset.instancesOf(Topology.GATEWAY).stream().map(g -> "127.0.0.1:" + offset.secondPort(g)).toList(),
+                localNative));
         assertThat(local).anyMatch(line -> line.strip().equals("listen 127.0.0.1:" + (listen + 13000) + ";"))
                 .anyMatch(line -> line.strip().equals("listen 127.0.0.1:" + (s3 + 13000) + ";"))
                 .anyMatch(line -> line.strip().equals("client_body_temp_path /tmp/run/data/nginx-1/client_body;"))
                 .noneMatch(line -> line.matches(".*# local: [a-z0-9_]+.*"));
     }
 
-    private static List<String> concat(List<String> first, List<String> second) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(second);
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> list : lists) {
+            all.addAll(list);
+        }
         return all;
     }
 

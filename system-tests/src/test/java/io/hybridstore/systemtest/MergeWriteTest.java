@@ -111,6 +111,41 @@ class MergeWriteTest {
         assertThat(api.delete(key).status()).isEqualTo(200);
     }
 
+    /**
+     * Thirty clients merging into one key at once, as YCSB's zipfian workload A does to its hottest records, through
+     * nginx: every merge must get through, none may run out of commit retries (409), and none may be lost.
+     */
+    @Test
+    void manyClientsMergingIntoOneKeyAllSucceed() throws Exception {
+        String key = "e2e/merge/hot";
+        assertThat(api.write(key, "replication", "{\"base\":true}").status()).isEqualTo(200);
+        int writers = 30;
+        int rounds = 4;
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<Api.Response>>> answers = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                int writer = i;
+                answers.add(executor.submit(() -> {
+                    List<Api.Response> mine = new ArrayList<>();
+                    for (int round = 0; round < rounds; round++) {
+                        mine.add(merge(key, null, "{\"w" + writer + "\":" + round + "}"));
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<Api.Response>> answer : answers) {
+                for (Api.Response response : answer.get()) {
+                    assertThat(response.status()).as(response.text()).isEqualTo(200);
+                }
+            }
+        }
+        JsonNode stored = api.read(key).json();
+        for (int i = 0; i < writers; i++) {
+            assertThat(stored.path("w" + i).asInt(-1)).as("field w%d", i).isEqualTo(rounds - 1);
+        }
+        assertThat(api.delete(key).status()).isEqualTo(200);
+    }
+
     @Test
     void badMergesAreRefusedAndChangeNothing() {
         assertThat(merge("e2e/merge/absent", null, "{\"a\":1}").status()).isEqualTo(404);

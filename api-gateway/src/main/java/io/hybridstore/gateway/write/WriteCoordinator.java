@@ -54,6 +54,7 @@ public class WriteCoordinator {
     private final VersionIds versionIds;
     private final Clock clock;
     private final Set<String> hotFields;
+    private final KeyLocks merging = new KeyLocks();
 
     WriteCoordinator(GatewayProperties properties, ManifestStore manifests, IntentLog intents, BlobFanout fanout,
                      PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock) {
@@ -79,10 +80,15 @@ public class WriteCoordinator {
      * is still the version that was merged into; otherwise the merge is redone over the newer one, up to
      * {@code commit-retries} times, then 409. A key with no object is 404: a mistyped key must not become a new
      * object holding only the patch. A patch of hot fields only, over a field_hybrid object that stays one, reads
-     * and rewrites only the hot part: the cold part is kept as stored, never read.
+     * and rewrites only the hot part: the cold part is kept as stored, never read. Merges of one key inside this
+     * gateway take turns ({@link KeyLocks}).
      */
     public WriteOutcome merge(MergeRequest request) {
         List<JsonFields.Field> patch = JsonFields.parse(request.patch().readAll());
+        return merging.withLock(request.key(), () -> merge(request, patch));
+    }
+
+    private WriteOutcome merge(MergeRequest request, List<JsonFields.Field> patch) {
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
             VersionedManifest base = manifests.get(request.key())
                     .orElseThrow(() -> new ObjectNotFoundException(request.key()));
