@@ -345,15 +345,8 @@ final class Multipart {
     /** The upload's committed parts, by part number. */
     private Map<Integer, VersionedManifest> parts(String uploadId) {
         Map<Integer, VersionedManifest> parts = new java.util.TreeMap<>();
-        ByteSequence from = null;
-        while (true) {
-            List<VersionedManifest> page = manifests.page(UploadRecord.partsPrefix(uploadId), from, PAGE);
-            page.forEach(p -> parts.put(partNumberOf(p), p));
-            if (page.size() < PAGE) {
-                return parts;
-            }
-            from = keys.objectAfter(page.getLast().manifest().key());
-        }
+        manifests.forEachUnder(UploadRecord.partsPrefix(uploadId), PAGE, p -> parts.put(partNumberOf(p), p));
+        return parts;
     }
 
     private static int partNumberOf(VersionedManifest part) {

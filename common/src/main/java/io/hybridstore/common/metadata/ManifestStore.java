@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -237,6 +238,19 @@ public final class ManifestStore {
         }
         GetOption option = GetOption.builder().withRange(end).withLimit(limit).build();
         return await(kv.get(first, option)).getKvs().stream().map(ManifestStore::versioned).toList();
+    }
+
+    /** Every manifest whose key starts with {@code keyPrefix}, in key order, read {@code pageSize} at a time. */
+    public void forEachUnder(String keyPrefix, int pageSize, Consumer<VersionedManifest> each) {
+        ByteSequence from = null;
+        while (true) {
+            List<VersionedManifest> page = page(keyPrefix, from, pageSize);
+            page.forEach(each);
+            if (page.size() < pageSize) {
+                return;
+            }
+            from = keys.objectAfter(page.getLast().manifest().key());
+        }
     }
 
     /** Whether any manifest's key starts with {@code keyPrefix}: one key-only read of at most one key. */

@@ -109,19 +109,12 @@ final class UploadCollector {
 
     private List<VersionedManifest> orphanParts(Set<String> open) {
         List<VersionedManifest> orphans = new ArrayList<>();
-        ByteSequence from = null;
-        while (true) {
-            List<VersionedManifest> page = manifests.page(UploadRecord.PARTS, from, PAGE);
-            for (VersionedManifest part : page) {
-                if (UploadRecord.uploadOfPart(part.manifest().key()).filter(open::contains).isEmpty()) {
-                    orphans.add(part);
-                }
+        manifests.forEachUnder(UploadRecord.PARTS, PAGE, part -> {
+            if (UploadRecord.uploadOfPart(part.manifest().key()).filter(open::contains).isEmpty()) {
+                orphans.add(part);
             }
-            if (page.size() < PAGE) {
-                return orphans;
-            }
-            from = keys.objectAfter(page.getLast().manifest().key());
-        }
+        });
+        return orphans;
     }
 
     private <T> T await(CompletableFuture<T> call) {
