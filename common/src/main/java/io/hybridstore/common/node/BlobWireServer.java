@@ -24,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The serving end of {@link BlobWire}: one platform thread per connection, reading a request, answering it, and
  * waiting for the next. Not a virtual thread: a connection's thread spends its life blocked on its socket or on the
  * group commit, and a virtual thread pays for every such wait with a poller registration and a hand-off to a carrier
- * thread — futex and epoll calls that were most of a storage node's system time. Connections are few and long-lived
- * (a gateway keeps at most {@code WireConnections.MAX_IDLE_PER_NODE} per node). What a request means is the {@link Handler}'s business; this class owns the framing, the
- * timeouts and the connections.
+ * thread — futex and epoll calls that were most of a storage node's system time. Connections are long-lived and
+ * about as many as a node's callers have exchanges in flight (a gateway keeps at most
+ * {@code WireConnections.MAX_IDLE_PER_NODE} idle ones per node). What a request means is the {@link Handler}'s
+ * business; this class owns the framing, the timeouts and the connections.
  */
 public final class BlobWireServer implements AutoCloseable {
 
