@@ -9,6 +9,8 @@ import io.hybridstore.storagenode.testsupport.Await;
 import io.hybridstore.storagenode.testsupport.ChildNode;
 import io.hybridstore.storagenode.testsupport.FreePort;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Senders that declare a large body and then send next to nothing: the node must not set aside memory for bytes
@@ -77,6 +80,12 @@ class SlowSenderTest {
         }
     }
 
+    /**
+     * Three senders each send 300 KiB of a 1 MiB body and stall; reading in 64 KiB chunks, each holds 320 KiB of a
+     * 1 MiB budget, which leaves 64 KiB: a 200 KiB put gets its first chunk and no more, and is answered overloaded.
+     * Three rather than four, so that the senders never contend among themselves and which of them holds what is
+     * not left to a race.
+     */
     @Test
     void bodyBytesInFlightAreBoundedAndBeyondTheBoundAPutIsOverloaded() throws Exception {
         StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(20));
@@ -87,7 +96,7 @@ class SlowSenderTest {
                 "hybridstore.storage-node.body-wait=200ms")) {
             NodeInfo node = running.node();
             URI uri = URI.create(node.url());
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 3; i++) {
                 Socket socket = new Socket(uri.getHost(), uri.getPort());
                 socket.getOutputStream().write(("PUT /blobs/partial-" + i + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
                         + (1 << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -95,16 +104,15 @@ class SlowSenderTest {
                 socket.getOutputStream().flush();
                 senders.add(socket);
             }
+            Gauge inFlight = running.bean(MeterRegistry.class).get("hybridstore.storage.body.bytes.in.flight").gauge();
+            Await.until(Duration.ofSeconds(5), "the senders hold 3 x 320 KiB of the budget",
+                    () -> inFlight.value() == 3 * 320 * 1024);
             byte[] data = new byte[200 * 1024];
 
-            Await.until(Duration.ofSeconds(10), "a put finds the body budget taken", () -> {
-                try {
-                    client.put(node, new BlobId("honest"), data, Checksums.crc32c(data));
-                    return false;
-                } catch (StorageNodeException e) {
-                    return e.getMessage().contains("overloaded");
-                }
-            });
+            assertThatThrownBy(() -> client.put(node, new BlobId("honest"), data, Checksums.crc32c(data)))
+                    .isInstanceOf(StorageNodeException.class).hasMessageContaining("overloaded");
+            assertThat(inFlight.value()).as("the refused put gave back what it held").isEqualTo(3 * 320 * 1024);
+
             for (Socket socket : senders) {
                 socket.close();
             }
@@ -116,6 +124,8 @@ class SlowSenderTest {
                     return false;
                 }
             });
+            Await.until(Duration.ofSeconds(10), "the cut-off bodies gave back what they held",
+                    () -> inFlight.value() == 0);
         } finally {
             for (Socket socket : senders) {
                 socket.close();

@@ -1,6 +1,8 @@
 package io.hybridstore.storagenode.api;
 
 import io.hybridstore.storagenode.config.StorageNodeProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
@@ -32,11 +34,16 @@ class BodyReader {
     private final long timeoutNanos;
     private final long maxBlobSize;
 
-    BodyReader(StorageNodeProperties properties) {
-        this.budget = new Semaphore((int) (properties.bodyBytesInFlight().toBytes() / KIB));
+    BodyReader(StorageNodeProperties properties, MeterRegistry registry) {
+        int permits = (int) (properties.bodyBytesInFlight().toBytes() / KIB);
+        this.budget = new Semaphore(permits);
         this.waitNanos = properties.bodyWait().toNanos();
         this.timeoutNanos = properties.bodyTimeout().toNanos();
         this.maxBlobSize = properties.maxBlobSize().toBytes();
+        Gauge.builder("hybridstore.storage.body.bytes.in.flight", budget,
+                        b -> (double) (permits - b.availablePermits()) * KIB)
+                .description("memory set aside for put bodies still being received (bounded by body-bytes-in-flight)")
+                .baseUnit("bytes").register(registry);
     }
 
     /** The body, at most {@code max-blob-size} bytes whatever its headers say. */
