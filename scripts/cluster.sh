@@ -18,9 +18,9 @@
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-APT_PACKAGES=(etcd-server etcd-client nginx libisal2 curl)
+APT_PACKAGES=(etcd-server etcd-client nginx libisal2 curl openssl)
 # What the test suite drives the S3 API with, as users do: `deps --test` installs these too.
-TEST_APT_PACKAGES=(awscli s3cmd rclone python3-boto3)
+TEST_APT_PACKAGES=(awscli s3cmd rclone python3-boto3 iproute2)
 LAUNCHER_JAR=$REPO_DIR/cluster/target/cluster.jar
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

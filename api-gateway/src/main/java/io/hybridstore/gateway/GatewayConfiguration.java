@@ -1,6 +1,7 @@
 package io.hybridstore.gateway;
 
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.auth.ClusterAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.VersionIds;
@@ -53,8 +54,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    StorageNodeClient storageNodeClient(GatewayProperties properties) {
-        return new StorageNodeClient(Duration.ofSeconds(2), properties.nodeTimeout());
+    StorageNodeClient storageNodeClient(ClusterAuth auth, GatewayProperties properties) {
+        return new StorageNodeClient(auth, Duration.ofSeconds(2), properties.nodeTimeout());
     }
 
     @Bean

@@ -9,6 +9,9 @@ import java.util.List;
 /** The command line of each instance; {@code up} and a later {@code start NAME} both come through here. */
 final class CommandLines {
 
+    /** Every service of the local cluster but nginx listens on loopback only: nothing else is its client. */
+    private static final String LOOPBACK = "--server.address=127.0.0.1";
+
     private final Path repo;
     private final Topology topology;
     private final RunDir runDir;
@@ -34,22 +37,27 @@ final class CommandLines {
             case Topology.KAFKA -> java(instance, List.of("--port", Integer.toString(port), "--controller-port",
                     Integer.toString(topology.secondPort(instance)), "--node-id", Integer.toString(instance.index()),
                     "--data-dir", marker(instance)));
-            case Topology.STORAGE_NODE -> java(instance, List.of("--server.port=" + port,
+            case Topology.STORAGE_NODE -> java(instance, List.of("--server.port=" + port, LOOPBACK, secretFile(),
+                    "--hybridstore.storage-node.wire.address=127.0.0.1",
                     "--hybridstore.storage-node.node-id=" + name,
                     "--hybridstore.storage-node.data-dir=" + marker(instance),
                     "--hybridstore.storage-node.advertised-url=" + topology.url(instance),
                     "--hybridstore.storage-node.wire.port=" + topology.secondPort(instance),
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints()));
-            case Topology.GATEWAY -> java(instance, List.of("--server.port=" + port,
+            case Topology.GATEWAY -> java(instance, List.of("--server.port=" + port, LOOPBACK, secretFile(),
                     "--hybridstore.s3.port=" + topology.secondPort(instance),
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints(),
                     "--spring.kafka.bootstrap-servers=" + topology.kafkaBootstrap(), "--hybridstore.gateway.id=" + name));
-            case Topology.HEALER -> java(instance, List.of("--server.port=" + port,
+            case Topology.HEALER -> java(instance, List.of("--server.port=" + port, LOOPBACK, secretFile(),
                     "--hybridstore.etcd.endpoints=" + topology.etcdEndpoints(),
                     "--spring.kafka.bootstrap-servers=" + topology.kafkaBootstrap(), "--hybridstore.healer.id=" + name));
             case Topology.NGINX -> nginx(instance);
             default -> throw new IllegalArgumentException("no command line for " + name);
         };
+    }
+
+    private String secretFile() {
+        return "--hybridstore.internal-auth.secret-file=" + ClusterSecret.ensure(runDir);
     }
 
     private List<String> etcd(Instance instance, int port) {

@@ -66,7 +66,8 @@ class TopologyComposeTest {
                 int port = instance.service().basePort(instance.index());
                 Map<String, Object> env = environment(instance.name());
                 assertThat(env.get("SERVER_PORT")).as("%s SERVER_PORT", instance).hasToString(Integer.toString(port));
-                assertThat(ports(instance.name())).as("%s ports", instance).containsExactly(port + ":" + port);
+                assertThat(env.get("HYBRIDSTORE_INTERNAL_AUTH_SECRETS")).as("%s cluster secret", instance)
+                        .hasToString("${HYBRIDSTORE_CLUSTER_SECRET:?set HYBRIDSTORE_CLUSTER_SECRET in .env, see the README}");
                 List<String> javaOpts = List.of(env.get("JAVA_OPTS").toString().split("\\s+"));
                 assertThat(javaOpts).as("%s JAVA_OPTS", instance).contains("-Xmx" + instance.service().heap())
                         .containsAll(topology.javaOpts()).containsAll(instance.service().javaOpts());
@@ -88,6 +89,16 @@ class TopologyComposeTest {
         }
         for (Instance healer : topology.instancesOf(Topology.HEALER)) {
             assertThat(environment(healer.name())).containsEntry("HYBRIDSTORE_HEALER_ID", healer.name());
+        }
+    }
+
+    /** Only nginx is reachable from outside the compose network; everything behind it trusts its peers alone. */
+    @Test
+    void onlyNginxPublishesPorts() {
+        for (String service : services.keySet()) {
+            if (!service.equals(Topology.NGINX)) {
+                assertThat(services.get(service)).as("%s publishes no port", service).doesNotContainKey("ports");
+            }
         }
     }
 

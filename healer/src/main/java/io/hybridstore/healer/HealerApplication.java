@@ -1,6 +1,7 @@
 package io.hybridstore.healer;
 
 import io.hybridstore.web.TomcatConfiguration;
+import io.hybridstore.web.auth.InternalEndpointsConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,7 +12,7 @@ import java.time.Clock;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(TomcatConfiguration.class)
+@Import({TomcatConfiguration.class, InternalEndpointsConfiguration.class})
 public class HealerApplication {
 
     public static void main(String[] args) {

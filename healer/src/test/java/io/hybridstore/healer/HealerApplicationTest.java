@@ -1,6 +1,7 @@
 package io.hybridstore.healer;
 
 import io.hybridstore.healer.testing.EtcdProcess;
+import io.hybridstore.healer.testing.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -61,12 +63,27 @@ class HealerApplicationTest {
         assertError(send("GET", "/scan", null, null), 405, "method_not_allowed");
     }
 
+    @Test
+    void anUnsignedScanOrStatusIsRefusedAndHealthStaysOpen() throws Exception {
+        for (String[] call : new String[][]{{"POST", "/scan"}, {"POST", "/scrub"}, {"GET", "/status"}}) {
+            var unsigned = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + call[1]))
+                    .method(call[0], HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(unsigned, 401, "unauthenticated");
+        }
+        assertThat(get("/actuator/prometheus")).contains(
+                "hybridstore_internal_auth_refused_total{reason=\"missing\",transport=\"http\"} 3.0");
+        var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    /** Signed as the cluster's services sign: what is refused here is refused for what it asks. */
     private HttpResponse<String> send(String method, String path, String contentType, String body)
             throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        var request = TestAuth.signed(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)), method, path, bytes);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -79,8 +96,8 @@ class HealerApplicationTest {
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5)).build();
+        var request = TestAuth.signed(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)), "GET", path, new byte[0]).build();
         var response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();

@@ -1,13 +1,14 @@
 package io.hybridstore.storagenode;
 
 import io.hybridstore.web.TomcatConfiguration;
+import io.hybridstore.web.auth.InternalEndpointsConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
 
 @SpringBootApplication
-@Import(TomcatConfiguration.class)
+@Import({TomcatConfiguration.class, InternalEndpointsConfiguration.class})
 @ConfigurationPropertiesScan
 public class StorageNodeApplication {
 

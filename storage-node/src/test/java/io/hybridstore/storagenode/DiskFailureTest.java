@@ -7,6 +7,7 @@ import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.ChildNode;
 import io.hybridstore.storagenode.testsupport.FreePort;
+import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class DiskFailureTest {
     @TempDir
     Path dir;
 
-    private final StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    private final StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     @Test
     void writeErrorStopsWritesButNotReads() throws Exception {

@@ -1,5 +1,6 @@
 package io.hybridstore.systemtest;
 
+import io.hybridstore.common.auth.ClusterAuth;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,7 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A plain HTTP client of the public API, as any user's would be. */
+/**
+ * A plain HTTP client of the public API, as any user's would be; or, given the cluster's secret, of a storage node's
+ * or healer's internal endpoints, signing each request as the cluster's own services do.
+ */
 final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -20,6 +24,7 @@ final class Api {
     private final String baseUrl;
     private final Duration requestTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ClusterAuth signer;
 
     Api(String baseUrl) {
         this(baseUrl, Duration.ofSeconds(60));
@@ -27,8 +32,14 @@ final class Api {
 
     /** A client that gives up on any answer slower than {@code requestTimeout} (an IllegalStateException). */
     Api(String baseUrl, Duration requestTimeout) {
+        this(baseUrl, requestTimeout, null);
+    }
+
+    /** @param signer signs every request with the cluster's secret; null for none */
+    Api(String baseUrl, Duration requestTimeout, ClusterAuth signer) {
         this.baseUrl = baseUrl;
         this.requestTimeout = requestTimeout;
+        this.signer = signer;
     }
 
     record Response(int status, byte[] body) {
@@ -60,13 +71,30 @@ final class Api {
     }
 
     Response get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+        return call("GET", pathAndQuery, null, null);
     }
 
     Response post(String pathAndQuery, String contentType, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return call("POST", pathAndQuery, contentType, body);
+    }
+
+    /**
+     * Any request, {@code pathAndQuery} sent exactly as written; signed when this client has the cluster's secret.
+     *
+     * @param headers further headers, as name, value, name, value...
+     */
+    Response call(String method, String pathAndQuery, String contentType, byte[] body, String... headers) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        if (signer != null) {
+            signer.httpHeaders(method, pathAndQuery, bytes).forEach(request::header);
         }
         return send(request);
     }

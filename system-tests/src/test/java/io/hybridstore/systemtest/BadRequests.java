@@ -1,5 +1,8 @@
 package io.hybridstore.systemtest;
 
+import io.hybridstore.common.auth.ClusterAuth;
+import io.hybridstore.common.auth.ClusterSecrets;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -8,9 +11,11 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,17 +29,27 @@ final class BadRequests {
     /** A key the table's writes aim at; the suite stores it first and checks that it never changes. */
     static final String VICTIM = "bad-input/victim";
 
-    enum Target { GATEWAY, STORAGE_NODE }
+    enum Target { GATEWAY, STORAGE_NODE, HEALER }
+
+    /**
+     * What a request to a node or healer carries as proof that it comes from the cluster: a valid signature, none,
+     * one made with another secret, one made ten minutes ago, or a valid one for another body (a replay).
+     */
+    enum Proof { SIGNED, NONE, FOREIGN_SECRET, STALE, OTHER_BODY }
 
     /**
      * {@code checksum}, when not null, is sent as a storage node's X-Checksum-CRC32C header; {@code expected} holds
      * the documented statuses (one, but for a limit the README lets the gateway answer with either of two).
      */
-    record BadRequest(String name, Target target, String method, String pathAndQuery, String contentType, byte[] body,
-                      String checksum, Set<Integer> expected) {
+    record BadRequest(String name, Target target, Proof proof, String method, String pathAndQuery, String contentType,
+                      byte[] body, String checksum, Set<Integer> expected) {
 
         Api.Response send(LocalCluster cluster) {
-            String base = target == Target.GATEWAY ? cluster.gatewayUrl() : cluster.storageNodeUrl(1);
+            String base = switch (target) {
+                case GATEWAY -> cluster.gatewayUrl();
+                case STORAGE_NODE -> cluster.storageNodeUrl(1);
+                case HEALER -> cluster.healerUrl(1);
+            };
             HttpRequest.BodyPublisher publisher = body == null
                     ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).method(method, publisher);
@@ -44,6 +59,18 @@ final class BadRequests {
             if (checksum != null) {
                 request.header("X-Checksum-CRC32C", checksum);
             }
+            byte[] signed = body == null ? new byte[0] : body;
+            ClusterAuth secret = cluster.clusterAuth();
+            Map<String, String> proofHeaders = switch (proof) {
+                case SIGNED -> target == Target.GATEWAY ? Map.of() : secret.httpHeaders(method, pathAndQuery, signed);
+                case NONE -> Map.of();
+                case FOREIGN_SECRET -> new ClusterAuth(ClusterSecrets.of("the-secret-of-some-other-cluster"),
+                        Duration.ofMinutes(5), Clock.systemUTC()).httpHeaders(method, pathAndQuery, signed);
+                case STALE -> cluster.clusterAuth(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)))
+                        .httpHeaders(method, pathAndQuery, signed);
+                case OTHER_BODY -> secret.httpHeaders(method, pathAndQuery, bytes("{\"ids\":[\"signed-for-this\"]}"));
+            };
+            proofHeaders.forEach(request::header);
             return new Api(base).send(request);
         }
 
@@ -194,7 +221,7 @@ final class BadRequests {
                 write("overlong UTF-8 (3 bytes for '/')", hybrid, json, inString(0xE0, 0x80, 0xAF), 422),
                 write("an encoded surrogate (CESU-style ED A0 80)", hybrid, json, inString(0xED, 0xA0, 0x80), 422),
                 write("a code point above U+10FFFF (F4 90 80 80)", hybrid, json, inString(0xF4, 0x90, 0x80, 0x80), 422),
-                new BadRequest("100,000 top-level fields in 2 MB", Target.GATEWAY, "POST", hybrid, json, manyFields(100_000),
+                new BadRequest("100,000 top-level fields in 2 MB", Target.GATEWAY, Proof.NONE, "POST", hybrid, json, manyFields(100_000),
                         null, Set.of(413, 422)),
                 write("a form body", "/write?" + k, "application/x-www-form-urlencoded", bytes("a=1&b=2"), 415),
                 // reads, deletes, routes
@@ -229,15 +256,38 @@ final class BadRequests {
                 node("listing limit not a number", "GET", "/blobs?limit=abc", null, null, 400),
                 node("check with path traversal", "POST", "/blobs/check", json, bytes("{\"ids\":[\"../../etc/passwd\"]}"), 400),
                 node("check with a non-object body", "POST", "/blobs/check", json, bytes("[]"), 400),
-                node("check with truncated JSON", "POST", "/blobs/check", json, bytes("{"), 400));
+                node("check with truncated JSON", "POST", "/blobs/check", json, bytes("{"), 400),
+                // internal endpoints without the cluster's proof: refused, nothing done
+                unproven("unsigned blob put", Target.STORAGE_NODE, Proof.NONE, "PUT", "/blobs/bad-input.planted", octets,
+                        bytes("planted")),
+                unproven("unsigned blob delete", Target.STORAGE_NODE, Proof.NONE, "DELETE", "/blobs/bad-input.x", null,
+                        null),
+                unproven("unsigned blob listing", Target.STORAGE_NODE, Proof.NONE, "GET", "/blobs?limit=10", null, null),
+                unproven("unsigned blob check", Target.STORAGE_NODE, Proof.NONE, "POST", "/blobs/check", json,
+                        bytes("{\"ids\":[\"a\"]}")),
+                unproven("unsigned node info", Target.STORAGE_NODE, Proof.NONE, "GET", "/info", null, null),
+                unproven("unsigned compaction", Target.STORAGE_NODE, Proof.NONE, "POST", "/compact", null, null),
+                unproven("blob put signed with another cluster's secret", Target.STORAGE_NODE, Proof.FOREIGN_SECRET,
+                        "PUT", "/blobs/bad-input.planted", octets, bytes("planted")),
+                unproven("blob put signed ten minutes ago", Target.STORAGE_NODE, Proof.STALE, "PUT",
+                        "/blobs/bad-input.planted", octets, bytes("planted")),
+                unproven("signed check replayed with another body", Target.STORAGE_NODE, Proof.OTHER_BODY, "POST",
+                        "/blobs/check", json, bytes("{\"ids\":[\"replayed\"]}")),
+                unproven("unsigned scan", Target.HEALER, Proof.NONE, "POST", "/scan", null, null),
+                unproven("unsigned scrub", Target.HEALER, Proof.NONE, "POST", "/scrub", null, null),
+                unproven("unsigned healer status", Target.HEALER, Proof.NONE, "GET", "/status", null, null),
+                unproven("scan signed with another cluster's secret", Target.HEALER, Proof.FOREIGN_SECRET, "POST",
+                        "/scan", null, null));
     }
 
     private static BadRequest write(String name, String pathAndQuery, String contentType, byte[] body, int expected) {
-        return new BadRequest(name, Target.GATEWAY, "POST", pathAndQuery, contentType, body, null, Set.of(expected));
+        return new BadRequest(name, Target.GATEWAY, Proof.NONE, "POST", pathAndQuery, contentType, body, null,
+                Set.of(expected));
     }
 
     private static BadRequest gateway(String name, String method, String pathAndQuery, int expected) {
-        return new BadRequest(name, Target.GATEWAY, method, pathAndQuery, null, null, null, Set.of(expected));
+        return new BadRequest(name, Target.GATEWAY, Proof.NONE, method, pathAndQuery, null, null, null,
+                Set.of(expected));
     }
 
     private static BadRequest node(String name, String method, String path, String contentType, byte[] body, int expected) {
@@ -246,7 +296,14 @@ final class BadRequests {
 
     private static BadRequest node(String name, String method, String path, String contentType, byte[] body, int expected,
                                    String checksum) {
-        return new BadRequest(name, Target.STORAGE_NODE, method, path, contentType, body, checksum, Set.of(expected));
+        return new BadRequest(name, Target.STORAGE_NODE, Proof.SIGNED, method, path, contentType, body, checksum,
+                Set.of(expected));
+    }
+
+    /** A request to an internal endpoint without valid proof: 401, whatever it asks. */
+    private static BadRequest unproven(String name, Target target, Proof proof, String method, String path,
+                                       String contentType, byte[] body) {
+        return new BadRequest(name, target, proof, method, path, contentType, body, null, Set.of(401));
     }
 
     private static byte[] bytes(String s) {

@@ -39,11 +39,11 @@ final class HealerTestCluster {
     final Api api = new Api(cluster.gatewayUrl());
 
     Api healer(int n) {
-        return new Api(cluster.healerUrl(n));
+        return cluster.internal(cluster.healerUrl(n));
     }
 
     Api node(int n) {
-        return new Api(cluster.storageNodeUrl(n));
+        return cluster.internal(cluster.storageNodeUrl(n));
     }
 
     /** The healer that says it leads, waiting for an election if need be. */
@@ -162,19 +162,15 @@ final class HealerTestCluster {
     }
 
     void deleteBlob(int node, String id) {
-        Api.Response response = node(node).send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(cluster.storageNodeUrl(node) + "/blobs/" + id)).DELETE());
+        Api.Response response = node(node).call("DELETE", "/blobs/" + id, null, null);
         assertThat(response.status()).as(response.text()).isIn(200, 204);
     }
 
     void putBlob(int node, String id, byte[] data) {
         CRC32C crc = new CRC32C();
         crc.update(data);
-        Api.Response response = node(node).send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(cluster.storageNodeUrl(node) + "/blobs/" + id))
-                .header("Content-Type", "application/octet-stream")
-                .header("X-Checksum-CRC32C", Long.toString(crc.getValue()))
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data)));
+        Api.Response response = node(node).call("PUT", "/blobs/" + id, "application/octet-stream", data,
+                "X-Checksum-CRC32C", Long.toString(crc.getValue()));
         assertThat(response.status()).as(response.text()).isIn(200, 201);
     }
 

@@ -1,10 +1,15 @@
 package io.hybridstore.systemtest;
 
 import io.hybridstore.cluster.Cluster;
+import io.hybridstore.cluster.ClusterSecret;
 import io.hybridstore.cluster.Instance;
 import io.hybridstore.cluster.Launcher;
 import io.hybridstore.cluster.S3Credentials;
 import io.hybridstore.cluster.Topology;
+import io.hybridstore.common.auth.ClusterAuth;
+import io.hybridstore.common.auth.ClusterSecrets;
+import io.hybridstore.common.auth.InternalAuthProperties;
+import io.hybridstore.common.node.NodeInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The real local cluster (etcd ×3, so that a member can be stopped), started once per test JVM by the cluster
@@ -124,6 +131,44 @@ final class LocalCluster {
     /** One gateway itself, not through nginx. */
     String gatewayUrl(int n) {
         return topology.url(topology.instance(Topology.GATEWAY, n));
+    }
+
+    /** The cluster secret the launcher gave the services, from the run dir's secret file. */
+    ClusterAuth clusterAuth() {
+        return clusterAuth(Clock.systemUTC());
+    }
+
+    /** The cluster secret, signing at the time {@code clock} tells. */
+    ClusterAuth clusterAuth(Clock clock) {
+        InternalAuthProperties properties = new InternalAuthProperties(null, ClusterSecret.file(launcher.runDir()), null);
+        return new ClusterAuth(ClusterSecrets.of(properties), properties.maxSkew(), clock);
+    }
+
+    /** A client of a storage node's or healer's internal endpoints at {@code url}, signing as the services do. */
+    Api internal(String url) {
+        return new Api(url, Duration.ofSeconds(60), clusterAuth());
+    }
+
+    Path clusterSecretFile() {
+        return ClusterSecret.file(launcher.runDir());
+    }
+
+    /** Storage node {@code n} as the gateways know it: its HTTP URL and its blob-protocol address. */
+    NodeInfo storageNode(int n) {
+        Instance node = topology.instance(Topology.STORAGE_NODE, n);
+        return new NodeInfo(node.name(), topology.url(node), "127.0.0.1:" + topology.secondPort(node));
+    }
+
+    /** Every port an instance of the cluster may listen on, by instance name. */
+    Map<Integer, String> ports() {
+        Map<Integer, String> ports = new TreeMap<>();
+        for (Instance instance : topology.instances()) {
+            ports.put(topology.port(instance), instance.name());
+            if (instance.service().secondPort() != 0) {
+                ports.put(topology.secondPort(instance), instance.name());
+            }
+        }
+        return ports;
     }
 
     String storageNodeUrl(int n) {

@@ -82,6 +82,10 @@ class S3Configuration {
             }
             Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
             connector.setPort(properties.port());
+            // The same interface as the native API's listener (server.address): both face nginx alone.
+            if (factory.getAddress() != null) {
+                connector.setProperty("address", factory.getAddress().getHostAddress());
+            }
             connector.setMaxPostSize(-1);
             connector.setEncodedSolidusHandling("passthrough");
             // Tomcat decodes the path only to map it to a servlet; as Latin-1 it cannot fail, so a key that is not

@@ -17,6 +17,7 @@ import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.gateway.GatewayProperties;
 import io.hybridstore.gateway.placement.Placement;
+import io.hybridstore.gateway.testing.TestAuth;
 import io.hybridstore.gateway.write.PartWriter.ReplicatedPlan;
 import io.hybridstore.gateway.write.PartWriter.StripeSource;
 import io.hybridstore.gateway.write.PartWriter.StripedPlan;
@@ -61,7 +62,7 @@ class PartWriterFallbackTest {
             String id = "storage-node-" + n;
             stored.put(id, ConcurrentHashMap.newKeySet());
             BlobWireServer server = BlobWireServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    Duration.ofSeconds(60), Duration.ofSeconds(10), (request, body) -> {
+                    Duration.ofSeconds(60), Duration.ofSeconds(10), (request, body, from) -> {
                         body.readAllBytes();
                         stored.get(id).add(request.id().value());
                         return new BlobWire.Response(201, 0, new byte[0]);
@@ -74,7 +75,7 @@ class PartWriterFallbackTest {
                 new GatewayProperties.ErasureCoding(4, 2, DataSize.ofKilobytes(64)));
         NodeDirectory directory = new NodeDirectory(registry(registered), new EtcdKeys(null), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Clock.systemUTC());
-        StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(2));
         placement = new Placement(directory, properties, Clock.systemUTC());
         writer = new PartWriter(placement, new BlobFanout(client, directory), properties);
     }

@@ -1,42 +1,51 @@
 package io.hybridstore.benchmark.storage;
 
+import io.hybridstore.common.auth.ClusterAuth;
+import io.hybridstore.common.auth.ClusterSecrets;
+import io.hybridstore.common.auth.InternalAuthProperties;
+import io.hybridstore.common.node.NodeInfo;
+import io.hybridstore.common.node.StorageNodeClient;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** A storage node launched from its jar, standalone, on a free port and a temp data directory. */
+/**
+ * A storage node launched from its jar, standalone, on free ports and a temp data directory, with a cluster secret
+ * of its own that {@link #client()} signs with.
+ */
 final class NodeProcess implements AutoCloseable {
-
-    private static final Pattern FSYNCS = Pattern.compile("\"fsyncs\"\\s*:\\s*(\\d+)");
 
     private final Process process;
     private final Path dir;
-    private final String url;
+    private final NodeInfo node;
+    private final StorageNodeClient client;
 
-    private NodeProcess(Process process, Path dir, String url) {
+    private NodeProcess(Process process, Path dir, NodeInfo node, StorageNodeClient client) {
         this.process = process;
         this.dir = dir;
-        this.url = url;
+        this.node = node;
+        this.client = client;
     }
 
     static NodeProcess launch(Path jar, String durability) throws IOException {
         int port = freePort();
+        int wirePort = freePort();
         Path dir = Files.createTempDirectory("storage-bench-" + durability + "-");
+        String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-jar", jar.toString(),
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(),
                 "--server.port=" + port,
+                "--hybridstore.storage-node.wire.port=" + wirePort,
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--hybridstore.storage-node.node-id=bench-" + durability,
@@ -44,46 +53,43 @@ final class NodeProcess implements AutoCloseable {
                 "--hybridstore.storage-node.durability=" + durability,
                 "--hybridstore.storage-node.registration.enabled=false")
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("node.log").toFile())
-                .start();
-        return new NodeProcess(process, dir, "http://127.0.0.1:" + port);
+                .redirectOutput(dir.resolve("node.log").toFile());
+        // In the environment, not on the command line, which every local user can read.
+        builder.environment().put("HYBRIDSTORE_INTERNAL_AUTH_SECRETS", secret);
+        NodeInfo node = new NodeInfo("bench-" + durability, "http://127.0.0.1:" + port, "127.0.0.1:" + wirePort);
+        StorageNodeClient client = new StorageNodeClient(new ClusterAuth(ClusterSecrets.of(secret),
+                InternalAuthProperties.DEFAULT_MAX_SKEW, Clock.systemUTC()), Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
+        return new NodeProcess(builder.start(), dir, node, client);
     }
 
-    String url() {
-        return url;
+    NodeInfo node() {
+        return node;
     }
 
-    void awaitHealthy(HttpClient http, Duration timeout) throws InterruptedException {
+    StorageNodeClient client() {
+        return client;
+    }
+
+    void awaitHealthy(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("storage node exited with " + process.exitValue() + "; log: "
                         + dir.resolve("node.log"));
             }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url + "/health"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // still starting
+            if (client.isHealthy(node)) {
+                return;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("storage node at " + url + " did not become healthy; log: "
+        throw new IllegalStateException("storage node at " + node.url() + " did not become healthy; log: "
                 + dir.resolve("node.log"));
     }
 
     /** The node's fsync count from {@code /info}. */
-    long fsyncs(HttpClient http) throws IOException, InterruptedException {
-        String info = http.send(HttpRequest.newBuilder(URI.create(url + "/info")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher matcher = FSYNCS.matcher(info);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no fsyncs in /info: " + info);
-        }
-        return Long.parseLong(matcher.group(1));
+    long fsyncs() {
+        return client.info(node).fsyncs();
     }
 
     private static int freePort() throws IOException {

@@ -3,20 +3,18 @@ package io.hybridstore.benchmark.storage;
 import io.hybridstore.benchmark.load.ClosedLoop;
 import io.hybridstore.benchmark.load.LatencyLog;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.hybridstore.common.blob.BlobId;
+import io.hybridstore.common.hash.Checksums;
+import io.hybridstore.common.node.StorageNodeException;
+
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
 
 /**
  * Closed-loop put load: {@code writers} virtual threads, each putting one blob after another, first for a warm-up
  * whose results are discarded, then for the measured duration; the node's fsync counter is read in between.
- * Latency is from sending the request to the acknowledgement (201).
+ * Latency is from sending the request to the acknowledgement, over the blob protocol the gateways use.
  */
 final class PutLoad {
 
@@ -37,12 +35,10 @@ final class PutLoad {
         }
     }
 
-    private final HttpClient http;
     private final NodeProcess node;
     private final int writers;
 
-    PutLoad(HttpClient http, NodeProcess node, int writers) {
-        this.http = http;
+    PutLoad(NodeProcess node, int writers) {
         this.node = node;
         this.writers = writers;
     }
@@ -50,33 +46,24 @@ final class PutLoad {
     Result run(int blobSize, long warmupMillis, long durationMillis) throws Exception {
         byte[] data = new byte[blobSize];
         new Random(blobSize).nextBytes(data);
-        CRC32C crc = new CRC32C();
-        crc.update(data);
-        String crcHeader = Long.toString(crc.getValue());
+        long crc = Checksums.crc32c(data);
         String prefix = "b" + blobSize + "-" + System.nanoTime() + "-";
         AtomicLong sequence = new AtomicLong();
-        ClosedLoop.Operation put = () -> put(prefix + sequence.incrementAndGet(), data, crcHeader);
+        ClosedLoop.Operation put = () -> put(new BlobId(prefix + sequence.incrementAndGet()), data, crc);
 
         ClosedLoop.run(writers, Duration.ofMillis(warmupMillis), 0, put);
-        long fsyncsBefore = node.fsyncs(http);
+        long fsyncsBefore = node.fsyncs();
         LatencyLog.Summary timed = ClosedLoop.run(writers, Duration.ofMillis(durationMillis), 0, put);
-        long fsyncs = node.fsyncs(http) - fsyncsBefore;
+        long fsyncs = node.fsyncs() - fsyncsBefore;
         return new Result(timed.ok(), timed.errors(), timed.seconds(), blobSize, timed.p50Micros(),
                 timed.p99Micros(), fsyncs);
     }
 
-    private boolean put(String id, byte[] data, String crcHeader) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + "/blobs/" + id))
-                .header("Content-Type", "application/octet-stream")
-                .header("X-Checksum-CRC32C", crcHeader)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
-                .build();
+    private boolean put(BlobId id, byte[] data, long crc) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            node.client().put(node.node(), id, data, crc);
+            return true;
+        } catch (StorageNodeException e) {
             return false;
         }
     }

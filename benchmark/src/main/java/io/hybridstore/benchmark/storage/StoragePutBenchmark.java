@@ -1,6 +1,5 @@
 package io.hybridstore.benchmark.storage;
 
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * Put throughput and acknowledgement latency of a storage node with {@code durability=sync} against one with
@@ -42,21 +40,16 @@ public final class StoragePutBenchmark {
                     + "; build it with mvn -pl storage-node -am install -DskipTests");
         }
 
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
         List<Row> rows = new ArrayList<>();
         try (NodeProcess sync = NodeProcess.launch(jar, "sync"); NodeProcess async = NodeProcess.launch(jar, "async")) {
-            sync.awaitHealthy(http, Duration.ofMinutes(3));
-            async.awaitHealthy(http, Duration.ofMinutes(3));
+            sync.awaitHealthy(Duration.ofMinutes(3));
+            async.awaitHealthy(Duration.ofMinutes(3));
             for (int size : sizes) {
                 for (NodeProcess node : List.of(sync, async)) {
                     String durability = node == sync ? "sync" : "async";
                     System.err.printf("measuring %s, %d-byte blobs, %d writers: %ds warm-up + %ds...%n",
                             durability, size, writers, warmupMillis / 1000, durationMillis / 1000);
-                    rows.add(new Row(durability, new PutLoad(http, node, writers).run(size, warmupMillis,
+                    rows.add(new Row(durability, new PutLoad(node, writers).run(size, warmupMillis,
                             durationMillis)));
                 }
             }

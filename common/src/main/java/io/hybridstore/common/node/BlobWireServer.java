@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +42,11 @@ public final class BlobWireServer implements AutoCloseable {
         /**
          * @param body the request's body, exactly {@code header.bodyLength()} bytes; what is left unread is
          *             discarded after the answer
+         * @param from the peer's address
          * @throws IOException when the body could not be read: the connection is closed without an answer
          */
-        BlobWire.Response handle(BlobWire.RequestHeader header, InputStream body) throws IOException;
+        BlobWire.Response handle(BlobWire.RequestHeader header, InputStream body, SocketAddress from)
+                throws IOException;
     }
 
     private final ServerSocket socket;
@@ -114,7 +117,7 @@ public final class BlobWireServer implements AutoCloseable {
                 Body body = new Body(in, header.bodyLength());
                 BlobWire.Response response;
                 try {
-                    response = handler.handle(header, body);
+                    response = handler.handle(header, body, connection.getRemoteSocketAddress());
                 } catch (RuntimeException e) {
                     log.error("Blob {} of {} failed", header.op(), header.id(), e);
                     response = new BlobWire.Response(500, 0, ("internal error: " + e).getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.hybridstore.common.node;
 
+import io.hybridstore.common.auth.ClusterAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +42,11 @@ public final class StorageNodeClient {
     private final Duration timeout;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public StorageNodeClient(Duration connectTimeout, Duration requestTimeout) {
+    private final ClusterAuth auth;
+
+    /** @param auth signs every request but health checks: nodes serve only their own cluster's services */
+    public StorageNodeClient(ClusterAuth auth, Duration connectTimeout, Duration requestTimeout) {
+        this.auth = auth;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
@@ -54,7 +59,7 @@ public final class StorageNodeClient {
     /** Stores {@code data} as blob {@code id}; returns once the node acknowledged it (durably, unless it runs async). */
     public void put(NodeInfo node, BlobId id, byte[] data, long crc32c) {
         BlobWire.Response response = exchange(node, "put " + id, data.length, (out, in) -> {
-            BlobWire.writeRequest(out, BlobWire.Op.PUT, 0, id, crc32c, data);
+            BlobWire.writeRequest(out, auth, BlobWire.Op.PUT, 0, id, crc32c, data);
             return BlobWire.readResponse(in);
         });
         if (response.status() != 201) {
@@ -68,7 +73,7 @@ public final class StorageNodeClient {
      */
     public Optional<byte[]> get(NodeInfo node, BlobId id, OptionalLong expectedCrc32c) {
         BlobWire.Response response = exchange(node, "get " + id, 0, (out, in) -> {
-            BlobWire.writeRequest(out, BlobWire.Op.GET, 0, id, 0, NO_BODY);
+            BlobWire.writeRequest(out, auth, BlobWire.Op.GET, 0, id, 0, NO_BODY);
             return BlobWire.readResponse(in);
         });
         if (response.status() == 404) {
@@ -96,7 +101,7 @@ public final class StorageNodeClient {
     public void delete(NodeInfo node, BlobId id, boolean durable) {
         int flags = durable ? 0 : BlobWire.FLAG_NOT_DURABLE;
         BlobWire.Response response = exchange(node, "delete " + id, 0, (out, in) -> {
-            BlobWire.writeRequest(out, BlobWire.Op.DELETE, flags, id, 0, NO_BODY);
+            BlobWire.writeRequest(out, auth, BlobWire.Op.DELETE, flags, id, 0, NO_BODY);
             return BlobWire.readResponse(in);
         });
         if (response.status() != 204) {
@@ -107,7 +112,7 @@ public final class StorageNodeClient {
     /** One page of the node's blobs in id order, starting after {@code after} (null for the first page). */
     public BlobPage list(NodeInfo node, String after, int limit) {
         String query = "?limit=" + limit + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-        HttpResponse<byte[]> response = send(node, request(node, "/blobs" + query).GET().build());
+        HttpResponse<byte[]> response = send(node, signed(node, "GET", "/blobs" + query, NO_BODY));
         if (response.statusCode() != 200) {
             throw StorageNodeException.status(node, "list", response.statusCode(), response.body());
         }
@@ -124,9 +129,7 @@ public final class StorageNodeClient {
         expectedCrc32c.forEach((id, crc) -> crcs.put(id.value(), crc));
         byte[] body = json.writeValueAsBytes(Map.of("ids", List.copyOf(crcs.keySet()), "crc32c", crcs,
                 "verify", verify));
-        HttpResponse<byte[]> response = send(node, request(node, "/blobs/check")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        HttpResponse<byte[]> response = send(node, signed(node, "POST", "/blobs/check", body));
         if (response.statusCode() != 200) {
             throw StorageNodeException.status(node, "check", response.statusCode(), response.body());
         }
@@ -134,7 +137,7 @@ public final class StorageNodeClient {
     }
 
     public NodeUsage info(NodeInfo node) {
-        HttpResponse<byte[]> response = send(node, request(node, "/info").GET().build());
+        HttpResponse<byte[]> response = send(node, signed(node, "GET", "/info", NO_BODY));
         if (response.statusCode() != 200) {
             throw StorageNodeException.status(node, "info", response.statusCode(), response.body());
         }
@@ -143,7 +146,8 @@ public final class StorageNodeClient {
 
     public boolean isHealthy(NodeInfo node) {
         try {
-            return send(node, request(node, "/health").GET().build()).statusCode() == 200;
+            return send(node, HttpRequest.newBuilder(URI.create(node.url() + "/health")).timeout(timeout).GET().build())
+                    .statusCode() == 200;
         } catch (StorageNodeException e) {
             return false;
         }
@@ -157,8 +161,16 @@ public final class StorageNodeClient {
         }
     }
 
-    private HttpRequest.Builder request(NodeInfo node, String path) {
-        return HttpRequest.newBuilder(URI.create(node.url() + path)).timeout(timeout);
+    /** {@code target}: the path and query exactly as sent, since that is what the node checks the signature of. */
+    private HttpRequest signed(NodeInfo node, String method, String target, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.url() + target)).timeout(timeout)
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body.length > 0) {
+            request.header("Content-Type", "application/json");
+        }
+        auth.httpHeaders(method, target, body).forEach(request::header);
+        return request.build();
     }
 
     /**

@@ -1,15 +1,21 @@
 package io.hybridstore.common.node;
 
+import io.hybridstore.common.auth.ClusterAuth;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,13 +33,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BlobWireTest {
 
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
-    private final StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    private final StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(1));
     private volatile BlobWireServer.Handler behaviour = this::store;
     private BlobWireServer server;
 
     private NodeInfo start(Duration idleTimeout) throws IOException {
         server = BlobWireServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), idleTimeout,
-                Duration.ofSeconds(1), (request, body) -> behaviour.handle(request, body));
+                Duration.ofSeconds(1), (request, body, from) -> behaviour.handle(request, body, from));
         return new NodeInfo("n1", "http://127.0.0.1:1", "127.0.0.1:" + server.port());
     }
 
@@ -44,10 +50,15 @@ class BlobWireTest {
         }
     }
 
-    private BlobWire.Response store(BlobWire.RequestHeader request, InputStream body) throws IOException {
+    private BlobWire.Response store(BlobWire.RequestHeader request, InputStream body, SocketAddress from) throws IOException {
         return switch (request.op()) {
             case PUT -> {
                 byte[] data = body.readAllBytes();
+                try {
+                    request.verify(TestAuth.AUTH, data);
+                } catch (ClusterAuth.UnauthenticatedException e) {
+                    yield new BlobWire.Response(401, 0, e.getMessage().getBytes(StandardCharsets.UTF_8));
+                }
                 if (Checksums.crc32c(data) != request.crc32c()) {
                     yield new BlobWire.Response(400, 0, "checksum_mismatch".getBytes(StandardCharsets.UTF_8));
                 }
@@ -98,9 +109,9 @@ class BlobWireTest {
         NodeInfo node = start(Duration.ofSeconds(60));
         // The server serves each connection on a thread of its own.
         Set<Thread> serving = ConcurrentHashMap.newKeySet();
-        behaviour = (request, body) -> {
+        behaviour = (request, body, from) -> {
             serving.add(Thread.currentThread());
-            return store(request, body);
+            return store(request, body, from);
         };
         for (int i = 0; i < 50; i++) {
             byte[] data = ("blob " + i).getBytes(StandardCharsets.UTF_8);
@@ -126,9 +137,9 @@ class BlobWireTest {
     @Test
     void aBodyTheHandlerDidNotReadIsSkippedAndTheConnectionStaysUsable() throws IOException {
         NodeInfo node = start(Duration.ofSeconds(60));
-        behaviour = (request, body) -> request.op() == BlobWire.Op.PUT
+        behaviour = (request, body, from) -> request.op() == BlobWire.Op.PUT
                 ? new BlobWire.Response(503, 0, "overloaded".getBytes(StandardCharsets.UTF_8))
-                : store(request, body);
+                : store(request, body, from);
         byte[] data = new byte[300_000];
 
         assertThatThrownBy(() -> client.put(node, new BlobId("refused"), data, Checksums.crc32c(data)))
@@ -139,7 +150,7 @@ class BlobWireTest {
     @Test
     void aBlobThatDoesNotMatchItsChecksumReadsAsMissing() throws IOException {
         NodeInfo node = start(Duration.ofSeconds(60));
-        behaviour = (request, body) -> new BlobWire.Response(200, 42, "flipped".getBytes(StandardCharsets.UTF_8));
+        behaviour = (request, body, from) -> new BlobWire.Response(200, 42, "flipped".getBytes(StandardCharsets.UTF_8));
 
         assertThat(client.get(node, new BlobId("x"), OptionalLong.empty())).isEmpty();
     }
@@ -158,7 +169,7 @@ class BlobWireTest {
     void aNodeThatDoesNotAnswerInTimeIsUnreachable() throws IOException {
         NodeInfo node = start(Duration.ofSeconds(60));
         CountDownLatch never = new CountDownLatch(1);
-        behaviour = (request, body) -> {
+        behaviour = (request, body, from) -> {
             try {
                 never.await();
             } catch (InterruptedException e) {
@@ -179,6 +190,26 @@ class BlobWireTest {
 
         assertThatThrownBy(() -> client.get(node, new BlobId("a"), OptionalLong.empty()))
                 .isInstanceOfSatisfying(StorageNodeException.class, e -> assertThat(e.status()).isZero());
+    }
+
+    @Test
+    void aPutWhoseBodyWasChangedAfterSigningIsRefusedAndNotStored() throws Exception {
+        start(Duration.ofSeconds(60));
+        byte[] data = "the signed body".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        BlobWire.writeRequest(new DataOutputStream(frame), TestAuth.AUTH, BlobWire.Op.PUT, 0, new BlobId("forged"),
+                Checksums.crc32c(data), data);
+        byte[] forged = frame.toByteArray();
+        forged[forged.length - 1] ^= 1;
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(forged);
+            BlobWire.Response answer = BlobWire.readResponse(new DataInputStream(socket.getInputStream()));
+
+            assertThat(answer.status()).isEqualTo(401);
+        }
+        assertThat(blobs).doesNotContainKey("forged");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hybridstore.common.node;
 
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StorageNodeClientTest {
 
-    private final StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    private final StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(2), Duration.ofSeconds(2));
 
     @Test
     void aConnectionDroppedByARestartedNodeIsRetriedOnce() throws Exception {

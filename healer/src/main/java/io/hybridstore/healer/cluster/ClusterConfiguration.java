@@ -1,6 +1,7 @@
 package io.hybridstore.healer.cluster;
 
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.auth.ClusterAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.metadata.ManifestStore;
@@ -28,8 +29,8 @@ class ClusterConfiguration {
     }
 
     @Bean
-    StorageNodeClient storageNodeClient() {
-        return new StorageNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    StorageNodeClient storageNodeClient(ClusterAuth auth) {
+        return new StorageNodeClient(auth, Duration.ofSeconds(2), Duration.ofSeconds(30));
     }
 
     @Bean

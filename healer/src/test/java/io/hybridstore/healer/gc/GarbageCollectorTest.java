@@ -18,6 +18,7 @@ import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
 import io.hybridstore.healer.testing.FakeStorageNode;
 import io.hybridstore.healer.testing.MutableClock;
+import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,7 +171,7 @@ class GarbageCollectorTest {
     }
 
     private GarbageCollector collector(ManifestStore manifests, HealerStats stats) {
-        return new GarbageCollector(manifests, directory, new StorageNodeClient(Duration.ofSeconds(1),
+        return new GarbageCollector(manifests, directory, new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1),
                 Duration.ofSeconds(5)), () -> Optional.of(new OpenIntents(clock.instant().plusMillis(1), Set.of())),
                 () -> true, stats,
                 new GcProperties(true, GRACE, 100, Duration.ofHours(24), UPLOAD_AGE), clock, client, keys,

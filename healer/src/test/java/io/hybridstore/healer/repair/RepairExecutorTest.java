@@ -3,6 +3,7 @@ package io.hybridstore.healer.repair;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.etcd.EtcdKeys;
+import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.Replica;
@@ -13,13 +14,13 @@ import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
-import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.cluster.NodeState;
 import io.hybridstore.healer.repair.RepairExecutor.Outcome;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
 import io.hybridstore.healer.testing.FakeStorageNode;
+import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +67,7 @@ class RepairExecutorTest {
         directory = new NodeDirectory(client.getKVClient(), keys, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Clock.systemUTC());
         stats = new HealerStats(new SimpleMeterRegistry(), Clock.systemUTC());
-        executor = new RepairExecutor(store, directory, new StorageNodeClient(Duration.ofSeconds(1),
+        executor = new RepairExecutor(store, directory, new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1),
                 Duration.ofSeconds(10)), () -> true, stats);
     }
 

@@ -15,6 +15,7 @@ import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.scrub.ScrubProperties;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
+import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +73,7 @@ class UnreadableManifestTest {
         NodeDirectory directory = new NodeDirectory(client.getKVClient(), keys, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Clock.systemUTC());
         return new RepairService(store, directory, new NodeLiveness(directory, Duration.ofSeconds(30), Clock.systemUTC()),
-                new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> true, stats,
+                new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> true, stats,
                 new RepairProperties(Duration.ofMinutes(1), pageSize, 10_000, Duration.ofSeconds(30), 3),
                 new ScrubProperties(Duration.ofHours(24), DataSize.ofGigabytes(1)), client, keys,
                 new EtcdProperties(List.of(etcd.endpoint()), "/unreadable-test/", Duration.ofSeconds(5)),

@@ -14,6 +14,7 @@ import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.common.wal.WalRecordCodec;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
+import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -157,7 +158,7 @@ class RollbackWorkerTest {
             }
         };
         worker = new RollbackWorker(consumers, new KafkaTemplate<>(() -> producer), store, directory,
-                new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> true, reason -> {
+                new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> true, reason -> {
                 }, stats,
                 new RollbackProperties(TOPIC, "group", ZOMBIE_TIMEOUT, Duration.ofMillis(50)), Clock.systemUTC());
         worker.start();

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -99,7 +100,8 @@ public final class FakeStorageNode implements AutoCloseable {
         putArrived.await();
     }
 
-    private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body) throws IOException {
+    private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body, SocketAddress from)
+            throws IOException {
         String blob = request.id().value();
         return switch (request.op()) {
             case PUT -> {

@@ -1,11 +1,13 @@
 package io.hybridstore.storagenode.api;
 
+import io.hybridstore.common.auth.ClusterAuth;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobWire;
 import io.hybridstore.common.node.BlobWireServer;
 import io.hybridstore.storagenode.config.StorageNodeProperties;
 import io.hybridstore.storagenode.store.BlobStore;
 import io.hybridstore.web.ErrorBody;
+import io.hybridstore.web.auth.AuthRefusals;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
@@ -14,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,9 +42,14 @@ public final class BlobWireEndpoint implements AutoCloseable {
     private final MeterRegistry registry;
     private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
     private final BlobWireServer server;
+    private final ClusterAuth auth;
+    private final AuthRefusals refusals;
 
     BlobWireEndpoint(BlobStore store, WriteAdmission admission, BodyReader bodies, StorageNodeProperties properties,
-                     JsonMapper json, MeterRegistry registry) throws IOException {
+                     JsonMapper json, MeterRegistry registry, ClusterAuth auth, AuthRefusals refusals)
+            throws IOException {
+        this.auth = auth;
+        this.refusals = refusals;
         this.store = store;
         this.admission = admission;
         this.bodies = bodies;
@@ -59,12 +67,23 @@ public final class BlobWireEndpoint implements AutoCloseable {
         return server.port();
     }
 
-    private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body) {
+    /** {@code from}: the peer, for the log of a refused request. */
+    private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body, SocketAddress from) {
         long start = System.nanoTime();
         BlobWire.Response response;
         try {
+            byte[] data = request.op() == BlobWire.Op.PUT ? readPut(request, body) : EMPTY;
+            try {
+                request.verify(auth, data);
+            } catch (ClusterAuth.UnauthenticatedException e) {
+                refusals.refused("wire", from, request.op().name().toLowerCase(Locale.ROOT) + " " + request.id(), e);
+                throw e;
+            }
             response = switch (request.op()) {
-                case PUT -> put(request, body);
+                case PUT -> {
+                    store.put(request.id(), data, OptionalLong.of(request.crc32c()));
+                    yield new BlobWire.Response(201, 0, EMPTY);
+                }
                 case GET -> get(request);
                 case DELETE -> {
                     store.delete(request.id(), request.durable());
@@ -83,14 +102,13 @@ public final class BlobWireEndpoint implements AutoCloseable {
         return response;
     }
 
-    private BlobWire.Response put(BlobWire.RequestHeader request, InputStream body) {
+    /** A put's body, read only when it may be stored: not too large, and the node accepting writes. */
+    private byte[] readPut(BlobWire.RequestHeader request, InputStream body) {
         if (request.bodyLength() > maxBlobSize) {
             throw new BlobTooLargeException(maxBlobSize);
         }
         admission.requireAcceptingWrites();
-        byte[] data = bodies.read(body, request.bodyLength());
-        store.put(request.id(), data, OptionalLong.of(request.crc32c()));
-        return new BlobWire.Response(201, 0, EMPTY);
+        return bodies.read(body, request.bodyLength());
     }
 
     private BlobWire.Response get(BlobWire.RequestHeader request) {

@@ -1,5 +1,6 @@
 package io.hybridstore.storagenode.api;
 
+import io.hybridstore.common.auth.ClusterAuth;
 import io.hybridstore.common.blob.InvalidBlobIdException;
 import io.hybridstore.storagenode.store.ChecksumMismatchException;
 import io.hybridstore.storagenode.store.DiskFailureException;
@@ -29,6 +30,8 @@ final class NodeErrors {
     static Optional<Answer> of(RuntimeException e) {
         String detail = e.getMessage();
         return Optional.ofNullable(switch (e) {
+            case ClusterAuth.UnauthenticatedException x ->
+                    new Answer(HttpStatus.UNAUTHORIZED, "unauthenticated", detail, false);
             case InvalidBlobIdException x -> new Answer(HttpStatus.BAD_REQUEST, "invalid_blob_id", detail, false);
             case ChecksumMismatchException x -> {
                 log.warn("Refused a put: {}", detail);

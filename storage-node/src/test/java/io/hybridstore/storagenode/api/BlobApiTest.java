@@ -10,6 +10,7 @@ import io.hybridstore.common.node.NodeUsage;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
+import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class BlobApiTest {
 
     private static InJvmNode running;
     private static NodeInfo node;
-    private static final StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    private static final StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(2), Duration.ofSeconds(10));
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -75,11 +76,12 @@ class BlobApiTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Signed as the cluster's services sign: what is refused here is refused for what it asks. */
     private static HttpResponse<String> send(String method, String path, byte[] body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.url() + path))
+        HttpRequest.Builder request = TestAuth.signed(HttpRequest.newBuilder(URI.create(node.url() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                        : HttpRequest.BodyPublishers.ofByteArray(body)), method, path, body == null ? new byte[0] : body);
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -202,8 +204,8 @@ class BlobApiTest {
     }
 
     private static HttpResponse<String> sendChunked(String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(node.url() + path))
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+        return http.send(TestAuth.signed(HttpRequest.newBuilder(URI.create(node.url() + path))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))), "PUT", path, body)
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 

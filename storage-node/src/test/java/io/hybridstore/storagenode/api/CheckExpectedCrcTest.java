@@ -5,11 +5,12 @@ import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
+import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +37,7 @@ class CheckExpectedCrcTest {
 
     private static InJvmNode running;
     private static NodeInfo node;
-    private static final StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    private static final StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(2), Duration.ofSeconds(10));
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final byte[] ORIGINAL = "the bytes the manifest recorded".getBytes(StandardCharsets.UTF_8);
     private static final byte[] FORGED = "other bytes with their own CRC".getBytes(StandardCharsets.UTF_8);
@@ -62,9 +63,9 @@ class CheckExpectedCrcTest {
                 "crc32c", Map.of("replaced", expected, "genuine", expected, "absent", expected), "verify", verify));
 
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(node.url() + "/blobs/check"))
+                TestAuth.signed(HttpRequest.newBuilder(URI.create(node.url() + "/blobs/check"))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), "POST", "/blobs/check", body).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         JsonNode answer = json.readTree(response.body());

@@ -5,6 +5,7 @@ import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
+import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ class CompactEndpointTest {
 
     @Test
     void compactRewritesEverySealedSegmentAndSaysWhatItDid() throws Exception {
-        StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+        StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(2), Duration.ofSeconds(10));
         try (InJvmNode first = InJvmNode.start("compact-node", dataDir,
                 "hybridstore.storage-node.registration.enabled=false", "hybridstore.storage-node.io-workers=1")) {
             NodeInfo node = first.node();
@@ -39,8 +40,8 @@ class CompactEndpointTest {
         try (InJvmNode second = InJvmNode.start("compact-node", dataDir,
                 "hybridstore.storage-node.registration.enabled=false", "hybridstore.storage-node.io-workers=1")) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(second.node().url() + "/compact"))
-                            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    TestAuth.signed(HttpRequest.newBuilder(URI.create(second.node().url() + "/compact"))
+                            .POST(HttpRequest.BodyPublishers.noBody()), "POST", "/compact", new byte[0]).build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);

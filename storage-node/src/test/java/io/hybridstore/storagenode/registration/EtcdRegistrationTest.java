@@ -11,6 +11,7 @@ import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.Await;
 import io.hybridstore.storagenode.testsupport.EtcdProcess;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
+import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,7 +34,7 @@ class EtcdRegistrationTest {
     @TempDir
     Path dir;
 
-    private final StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    private final StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     @Test
     void registersUnderALeaseRefusesWritesWithoutEtcdAndReRegistersWhenItIsBack() throws Exception {

@@ -61,7 +61,7 @@ public final class ChildNode implements AutoCloseable {
                 .start();
         ChildNode child = new ChildNode(process, new NodeInfo(nodeId, "http://127.0.0.1:" + port,
                 "127.0.0.1:" + wirePort));
-        StorageNodeClient client = new StorageNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        StorageNodeClient client = new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(5));
         Await.until(Duration.ofSeconds(120), "the node answers /health", () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("storage node exited with " + process.exitValue() + "; see " + log);

@@ -1,0 +1,52 @@
+package io.hybridstore.web.auth;
+
+import io.hybridstore.common.auth.ClusterAuth;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every refused internal request, counted in {@code hybridstore.internal.auth.refused} by transport and reason and
+ * logged — at most once a second, with how many went unlogged since, so that a flood of forged requests cannot
+ * flood the log. What is logged is who asked for what and why it was refused, never a secret or a signature.
+ */
+public final class AuthRefusals {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthRefusals.class);
+    private static final long LOG_EVERY_NANOS = 1_000_000_000L;
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AtomicLong unlogged = new AtomicLong();
+
+    public AuthRefusals(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @param transport {@code http} or {@code wire}
+     * @param what      the request, e.g. {@code POST /scan} or {@code put b-123}
+     */
+    public void refused(String transport, Object from, String what, ClusterAuth.UnauthenticatedException e) {
+        counters.computeIfAbsent(transport + " " + e.refusal().tag(),
+                k -> Counter.builder("hybridstore.internal.auth.refused")
+                        .description("internal requests refused for want of a valid cluster signature")
+                        .tag("transport", transport).tag("reason", e.refusal().tag()).register(registry))
+                .increment();
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last < LOG_EVERY_NANOS || !lastLogged.compareAndSet(last, now)) {
+            unlogged.incrementAndGet();
+            return;
+        }
+        long skipped = unlogged.getAndSet(0);
+        log.warn("Refused an unauthenticated {} request from {}: {}: {}{}", transport, from, what, e.getMessage(),
+                skipped == 0 ? "" : " (and " + skipped + " more refused since the last such line)");
+    }
+}
