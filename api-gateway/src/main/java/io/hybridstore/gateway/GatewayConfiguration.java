@@ -33,7 +33,7 @@ class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     Client etcdClient(EtcdProperties etcd) {
-        return Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
+        return etcd.clientBuilder().build();
     }
 
     @Bean

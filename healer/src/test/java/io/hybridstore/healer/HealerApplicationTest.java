@@ -1,7 +1,7 @@
 package io.hybridstore.healer;
 
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.healer.testing.EtcdProcess;
-import io.hybridstore.healer.testing.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,5 +1,6 @@
 package io.hybridstore.storagenode;
 
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.NodeInfo;
@@ -7,7 +8,6 @@ import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.ChildNode;
 import io.hybridstore.storagenode.testsupport.FreePort;
-import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.hybridstore.storagenode;
 
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobWire;
@@ -10,7 +11,6 @@ import io.hybridstore.storagenode.testsupport.Await;
 import io.hybridstore.storagenode.testsupport.ChildNode;
 import io.hybridstore.storagenode.testsupport.FreePort;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
-import io.hybridstore.storagenode.testsupport.TestAuth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;

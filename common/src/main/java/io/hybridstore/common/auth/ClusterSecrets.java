@@ -8,15 +8,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The cluster's secrets as HMAC-SHA256 keys: the first signs, all verify. From a file they are read again when the
- * file's modification time or size changes (looked at no more than once a second), so that a rotation needs no
+ * file is replaced or its modification time or size changes (looked at no more than once a second), so that a rotation needs no
  * restart: add the new secret as a second line everywhere, move it first, then drop the old one. A file that cannot
  * be read or holds no secret leaves the last good ones in force.
  */
@@ -31,7 +33,13 @@ public final class ClusterSecrets {
     private volatile Keys keys;
     private volatile long checkedAt;
 
-    private record Keys(List<Mac> macs, FileTime modified, long size) {
+    /** The keys, and what identified the file they were read from: inode, modification time, size. */
+    private record Keys(List<Mac> macs, Object fileKey, FileTime modified, long size) {
+
+        boolean readFrom(BasicFileAttributes file) {
+            return Objects.equals(fileKey, file.fileKey()) && file.lastModifiedTime().equals(modified)
+                    && file.size() == size;
+        }
     }
 
     private ClusterSecrets(Path file, Keys keys) {
@@ -42,7 +50,7 @@ public final class ClusterSecrets {
 
     public static ClusterSecrets of(InternalAuthProperties properties) {
         if (properties.secretFile() == null) {
-            return new ClusterSecrets(null, new Keys(macs(properties.secrets(), "secrets"), null, 0));
+            return new ClusterSecrets(null, new Keys(macs(properties.secrets(), "secrets"), null, null, 0));
         }
         Keys keys = read(properties.secretFile());
         return new ClusterSecrets(properties.secretFile(), keys);
@@ -50,7 +58,7 @@ public final class ClusterSecrets {
 
     /** Fixed secrets, first one signing; for tests and tools. */
     public static ClusterSecrets of(String... secrets) {
-        return new ClusterSecrets(null, new Keys(macs(List.of(secrets), "secrets"), null, 0));
+        return new ClusterSecrets(null, new Keys(macs(List.of(secrets), "secrets"), null, null, 0));
     }
 
     /** A fresh Mac keyed with the signing secret. */
@@ -74,7 +82,7 @@ public final class ClusterSecrets {
     private void reloadIfChanged() {
         Keys held = keys;
         try {
-            if (Files.getLastModifiedTime(file).equals(held.modified()) && Files.size(file) == held.size()) {
+            if (held.readFrom(Files.readAttributes(file, BasicFileAttributes.class))) {
                 return;
             }
             keys = read(file);
@@ -87,11 +95,11 @@ public final class ClusterSecrets {
 
     private static Keys read(Path file) {
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
                     .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
-            return new Keys(macs(lines, file.toString()), modified, size);
+            return new Keys(macs(lines, file.toString()), attributes.fileKey(), attributes.lastModifiedTime(),
+                    attributes.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cluster secret file " + file, e);
         }

@@ -7,10 +7,13 @@ import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The cluster secret of this module's tests; {@code config/application.yaml} on the test class path has the same. */
+/**
+ * The cluster secret of the unit tests of every module; each service module's {@code config/application.yaml} on its
+ * test class path has the same, so the services its tests start accept what this signs.
+ */
 public final class TestAuth {
 
-    public static final String SECRET = "test-cluster-secret-of-common";
+    public static final String SECRET = "hybridstore-unit-test-cluster-secret";
     public static final ClusterAuth AUTH = new ClusterAuth(ClusterSecrets.of(SECRET), Duration.ofMinutes(5),
             Clock.systemUTC());
 

@@ -12,7 +12,7 @@ class EtcdPropertiesTest {
 
     @Test
     void settingsLeftOutGetTheirDefaults() {
-        EtcdProperties properties = new EtcdProperties(null, null, null);
+        EtcdProperties properties = EtcdProperties.plain(null, null, null);
         assertThat(properties.endpoints()).containsExactly("http://127.0.0.1:2379");
         assertThat(properties.prefix()).isEqualTo("/hybridstore/");
         assertThat(properties.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -20,16 +20,16 @@ class EtcdPropertiesTest {
 
     @Test
     void endpointsAreTrimmed() {
-        assertThat(new EtcdProperties(List.of("http://a:2379", " http://b:2379"), "/x/", Duration.ofSeconds(1))
+        assertThat(EtcdProperties.plain(List.of("http://a:2379", " http://b:2379"), "/x/", Duration.ofSeconds(1))
                 .endpoints()).containsExactly("http://a:2379", "http://b:2379");
     }
 
     @Test
     void unusableSettingsAreRefusedAtStartup() {
-        assertThatThrownBy(() -> new EtcdProperties(List.of(), null, null)).hasMessageContaining("endpoints");
-        assertThatThrownBy(() -> new EtcdProperties(List.of("http://a:2379", " "), null, null))
+        assertThatThrownBy(() -> EtcdProperties.plain(List.of(), null, null)).hasMessageContaining("endpoints");
+        assertThatThrownBy(() -> EtcdProperties.plain(List.of("http://a:2379", " "), null, null))
                 .hasMessageContaining("endpoints");
-        assertThatThrownBy(() -> new EtcdProperties(null, " ", null)).hasMessageContaining("prefix");
-        assertThatThrownBy(() -> new EtcdProperties(null, null, Duration.ZERO)).hasMessageContaining("request-timeout");
+        assertThatThrownBy(() -> EtcdProperties.plain(null, " ", null)).hasMessageContaining("prefix");
+        assertThatThrownBy(() -> EtcdProperties.plain(null, null, Duration.ZERO)).hasMessageContaining("request-timeout");
     }
 }

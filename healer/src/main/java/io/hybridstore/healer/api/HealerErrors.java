@@ -1,9 +1,11 @@
 package io.hybridstore.healer.api;
 
+import io.hybridstore.healer.leadership.TooManyWaitingException;
 import io.hybridstore.web.ErrorBody;
 import io.hybridstore.web.JsonErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -21,6 +23,12 @@ class HealerErrors extends JsonErrors {
     @ExceptionHandler
     ResponseEntity<ErrorBody> notLeader(NotLeaderException e) {
         return answer(HttpStatus.CONFLICT, "not_leader", e.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ErrorBody> tooManyWaiting(TooManyWaitingException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(new ErrorBody("too_many_requests", e.getMessage()));
     }
 
     @ExceptionHandler

@@ -25,8 +25,7 @@ class EtcdConfiguration {
      */
     @Bean(destroyMethod = "close")
     Client etcdClient(EtcdProperties properties) {
-        return Client.builder()
-                .endpoints(properties.endpoints().toArray(String[]::new))
+        return properties.clientBuilder()
                 .connectTimeout(properties.requestTimeout())
                 .keepaliveTime(Duration.ofSeconds(5))
                 .keepaliveTimeout(Duration.ofSeconds(3))

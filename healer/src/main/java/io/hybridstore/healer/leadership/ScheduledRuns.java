@@ -23,6 +23,11 @@ public abstract class ScheduledRuns<T> extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledRuns.class);
     private static final Duration TICK = Duration.ofSeconds(1);
+    /**
+     * Requests waiting for the next run at most: each holds an HTTP thread until the run finishes, and the run serves
+     * them all alike, so more would only let a flood of requests take the healer's threads.
+     */
+    public static final int MAX_WAITING = 32;
 
     private final String what;
     private final LeaderGate gate;
@@ -37,8 +42,16 @@ public abstract class ScheduledRuns<T> extends BackgroundLoop {
         this.stats = stats;
     }
 
-    /** Completes with the report of the first run that starts after this call and finishes. */
+    /**
+     * Completes with the report of the first run that starts after this call and finishes.
+     *
+     * @throws TooManyWaitingException when {@value #MAX_WAITING} requests wait already
+     */
     public CompletableFuture<T> request() {
+        if (waiting.size() >= MAX_WAITING) {
+            throw new TooManyWaitingException(MAX_WAITING + " requests already wait for the next " + what.toLowerCase()
+                    + "; it answers them all, retry when it has");
+        }
         CompletableFuture<T> done = new CompletableFuture<>();
         waiting.add(done);
         return done;

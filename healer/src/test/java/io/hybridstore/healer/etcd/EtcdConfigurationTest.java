@@ -36,7 +36,7 @@ class EtcdConfigurationTest {
 
     @Test
     void nothingSetGivesTheDefaults() {
-        assertThat(bind(Map.of())).isEqualTo(new EtcdProperties(null, null, null));
+        assertThat(bind(Map.of())).isEqualTo(EtcdProperties.plain(null, null, null));
     }
 
     private static EtcdProperties bind(Map<String, Object> settings) {

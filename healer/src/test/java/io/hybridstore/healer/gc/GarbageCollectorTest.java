@@ -2,6 +2,7 @@ package io.hybridstore.healer.gc;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.Manifest;
@@ -18,7 +19,6 @@ import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
 import io.hybridstore.healer.testing.FakeStorageNode;
 import io.hybridstore.healer.testing.MutableClock;
-import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +175,6 @@ class GarbageCollectorTest {
                 Duration.ofSeconds(5)), () -> Optional.of(new OpenIntents(clock.instant().plusMillis(1), Set.of())),
                 () -> true, stats,
                 new GcProperties(true, GRACE, 100, Duration.ofHours(24), UPLOAD_AGE), clock, client, keys,
-                new EtcdProperties(List.of(etcd.endpoint()), keys.prefix(), Duration.ofSeconds(5)));
+                EtcdProperties.plain(List.of(etcd.endpoint()), keys.prefix(), Duration.ofSeconds(5)));
     }
 }

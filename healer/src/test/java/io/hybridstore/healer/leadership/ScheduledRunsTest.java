@@ -6,11 +6,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ScheduledRunsTest {
 
@@ -52,6 +56,52 @@ class ScheduledRunsTest {
         assertThat(scheduled.request().get(10, TimeUnit.SECONDS)).isEqualTo(2);
         assertThat(abdicated).isNotDone();
         assertThat(stats.view().loopErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void beyondTheWaitingBoundARequestIsRefusedAndTheWaitingOnesAreStillServed() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        AtomicInteger runs = new AtomicInteger();
+        var scheduled = new ScheduledRuns<Integer>("test-runs", "Test run", () -> true, abdicated::complete,
+                stats) {
+            @Override
+            protected boolean due() {
+                return true;
+            }
+
+            @Override
+            protected boolean run() throws InterruptedException {
+                runs.incrementAndGet();
+                try {
+                    release.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+                return true;
+            }
+
+            @Override
+            protected Integer report() {
+                return runs.get();
+            }
+        };
+        loop = scheduled;
+        loop.start();
+        while (runs.get() == 0) {
+            Thread.sleep(10);
+        }
+        List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+        for (int i = 0; i < ScheduledRuns.MAX_WAITING; i++) {
+            waiting.add(scheduled.request());
+        }
+
+        assertThatThrownBy(scheduled::request).isInstanceOf(TooManyWaitingException.class)
+                .hasMessageContaining("retry");
+        release.complete(null);
+        for (CompletableFuture<Integer> request : waiting) {
+            assertThat(request.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(2);
+        }
+        assertThat(scheduled.request().get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(3);
     }
 
     @Test

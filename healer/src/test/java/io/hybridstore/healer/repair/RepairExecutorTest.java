@@ -2,6 +2,7 @@ package io.hybridstore.healer.repair;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.manifest.BlobRef;
@@ -20,7 +21,6 @@ import io.hybridstore.healer.repair.RepairExecutor.Outcome;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
 import io.hybridstore.healer.testing.FakeStorageNode;
-import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

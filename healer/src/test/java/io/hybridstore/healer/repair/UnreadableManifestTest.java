@@ -2,6 +2,7 @@ package io.hybridstore.healer.repair;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.Manifest;
@@ -15,7 +16,6 @@ import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.scrub.ScrubProperties;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
-import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,7 +76,7 @@ class UnreadableManifestTest {
                 new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> true, stats,
                 new RepairProperties(Duration.ofMinutes(1), pageSize, 10_000, Duration.ofSeconds(30), 3),
                 new ScrubProperties(Duration.ofHours(24), DataSize.ofGigabytes(1)), client, keys,
-                new EtcdProperties(List.of(etcd.endpoint()), "/unreadable-test/", Duration.ofSeconds(5)),
+                EtcdProperties.plain(List.of(etcd.endpoint()), "/unreadable-test/", Duration.ofSeconds(5)),
                 Clock.systemUTC());
     }
 

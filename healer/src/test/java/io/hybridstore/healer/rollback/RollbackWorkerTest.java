@@ -1,6 +1,7 @@
 package io.hybridstore.healer.rollback;
 
 import io.etcd.jetcd.Client;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.manifest.BlobRef;
 import io.hybridstore.common.manifest.Manifest;
@@ -14,7 +15,6 @@ import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.common.wal.WalRecordCodec;
 import io.hybridstore.healer.status.HealerStats;
 import io.hybridstore.healer.testing.EtcdProcess;
-import io.hybridstore.healer.testing.TestAuth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;

@@ -31,8 +31,7 @@ class RegistrationConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnBooleanProperty(name = ENABLED, matchIfMissing = true)
     EtcdRegistration etcdRegistration(StorageNodeProperties node, EtcdProperties etcd, Clock clock) {
-        Client client = Client.builder()
-                .endpoints(etcd.endpoints().toArray(String[]::new))
+        Client client = etcd.clientBuilder()
                 .connectTimeout(node.registration().ttl().dividedBy(3))
                 .retryMaxDuration(node.registration().ttl())
                 .build();

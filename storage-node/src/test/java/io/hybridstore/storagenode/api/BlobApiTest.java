@@ -1,5 +1,6 @@
 package io.hybridstore.storagenode.api;
 
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobCheck;
@@ -10,7 +11,6 @@ import io.hybridstore.common.node.NodeUsage;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
-import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

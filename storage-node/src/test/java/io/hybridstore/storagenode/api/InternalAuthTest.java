@@ -2,13 +2,13 @@ package io.hybridstore.storagenode.api;
 
 import io.hybridstore.common.auth.ClusterAuth;
 import io.hybridstore.common.auth.ClusterSecrets;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
-import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.hybridstore.storagenode.registration;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.hash.Checksums;
@@ -11,7 +12,6 @@ import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.storagenode.testsupport.Await;
 import io.hybridstore.storagenode.testsupport.EtcdProcess;
 import io.hybridstore.storagenode.testsupport.InJvmNode;
-import io.hybridstore.storagenode.testsupport.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,5 +1,6 @@
 package io.hybridstore.storagenode.testsupport;
 
+import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.storagenode.StorageNodeApplication;
