@@ -20,6 +20,13 @@ import java.util.List;
 @Component
 public class BlobFanout {
 
+    /**
+     * Deletes in flight per call. A gigabyte object is thousands of blobs, and one connection each would hold
+     * megabytes of buffers in the gateway (it ran out of heap on one delete) and a thousand connections per node;
+     * deletes are small, so 64 at a time keep every node busy.
+     */
+    static final int MAX_PARALLEL_DELETES = 64;
+
     private final StorageNodeClient client;
     private final NodeBlobs nodeBlobs;
 
@@ -74,7 +81,8 @@ public class BlobFanout {
     }
 
     private int deleteAll(List<BlobRef> refs, boolean durable) {
-        return (int) FanOut.map(refs, ref -> nodeBlobs.delete(ref, durable)).stream().filter(deleted -> !deleted).count();
+        return (int) FanOut.map(refs, MAX_PARALLEL_DELETES, ref -> nodeBlobs.delete(ref, durable)).stream()
+                .filter(deleted -> !deleted).count();
     }
 
     private PutResult put(PlannedBlob blob) {

@@ -148,7 +148,7 @@ class PartWriterFallbackTest {
     }
 
     /** An etcd that lists {@code nodes} as registered. */
-    private static KV registry(List<NodeInfo> nodes) {
+    static KV registry(List<NodeInfo> nodes) {
         RangeResponse.Builder range = RangeResponse.newBuilder();
         for (NodeInfo node : nodes) {
             range.addKvs(KeyValue.newBuilder()

@@ -1,11 +1,13 @@
 package io.hybridstore.common.concurrent;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -23,9 +25,33 @@ public final class FanOut {
      * restores the flag and throws {@link FanOutInterruptedException}.
      */
     public static <T, R> List<R> map(Collection<? extends T> items, Function<? super T, ? extends R> call) {
+        return map(items, Integer.MAX_VALUE, call);
+    }
+
+    /**
+     * As {@link #map(Collection, Function)}, with at most {@code maxParallel} calls running at once: a call starts
+     * when an earlier one has ended, so a fan-out over thousands of items holds the resources of a few dozen.
+     */
+    public static <T, R> List<R> map(Collection<? extends T> items, int maxParallel,
+                                     Function<? super T, ? extends R> call) {
+        Semaphore slots = new Semaphore(maxParallel);
+        List<Future<R>> futures = new ArrayList<>(items.size());
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<R>> futures = items.stream().<Future<R>>map(item -> executor.submit(() -> call.apply(item)))
-                    .toList();
+            for (T item : items) {
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FanOutInterruptedException(e);
+                }
+                futures.add(executor.submit(() -> {
+                    try {
+                        return call.apply(item);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
             return futures.stream().map(FanOut::join).toList();
         }
     }

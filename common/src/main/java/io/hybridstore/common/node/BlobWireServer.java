@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BlobWireServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BlobWireServer.class);
-    private static final int BUFFER = 64 * 1024;
+    /** Per stream of a connection, small for the same reason as the client's: hundreds of connections per node. */
+    private static final int BUFFER = 8 * 1024;
     /** A body the handler left unread is read and discarded up to this size, so its sender still gets the answer. */
     private static final long MAX_DRAIN = 128L * 1024 * 1024;
 

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +30,25 @@ class FanOutTest {
             }
         });
         assertThat(met).containsOnly(true);
+    }
+
+    @Test
+    void aBoundedFanOutRunsNoMoreCallsAtOnceThanItsBoundAndAllOfThem() {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        List<Integer> items = IntStream.range(0, 200).boxed().toList();
+        List<Integer> results = FanOut.map(items, 8, i -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            running.decrementAndGet();
+            return i * 2;
+        });
+        assertThat(results).isEqualTo(items.stream().map(i -> i * 2).toList());
+        assertThat(mostAtOnce.get()).isBetween(2, 8);
     }
 
     @Test
