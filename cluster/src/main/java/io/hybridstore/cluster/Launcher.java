@@ -131,6 +131,11 @@ public final class Launcher {
 
     /** Starts the instance unless it runs already; does not wait for its health. */
     public void start(Instance instance) throws IOException {
+        start(instance, Map.of());
+    }
+
+    /** As {@link #start(Instance)}, with settings for this instance alone on top of the cluster's (tests use it). */
+    public void start(Instance instance, Map<String, String> extraEnv) throws IOException {
         Optional<ProcessHandle> running = running(instance);
         if (running.isPresent()) {
             log.accept(instance + " already running (pid " + running.get().pid() + ")");
@@ -158,6 +163,7 @@ public final class Launcher {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
+        builder.environment().putAll(extraEnv);
         Process process = builder.start();
         started.put(instance.name(), process);
         Files.writeString(runDir.pidFile(instance), process.pid() + "\n");

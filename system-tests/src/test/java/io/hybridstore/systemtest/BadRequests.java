@@ -35,7 +35,29 @@ final class BadRequests {
      * What a request to a node or healer carries as proof that it comes from the cluster: a valid signature, none,
      * one made with another secret, one made ten minutes ago, or a valid one for another body (a replay).
      */
-    enum Proof { SIGNED, NONE, FOREIGN_SECRET, STALE, OTHER_BODY }
+    enum Proof {
+        SIGNED, NONE, FOREIGN_SECRET, STALE, OTHER_BODY,
+        /** Client credentials: the root key with a wrong secret, a scheme other than Bearer, a key limited to one prefix. */
+        WRONG_SECRET, NOT_BEARER, LIMITED_KEY
+    }
+
+    /** The key LIMITED_KEY sends: it may read {@value #GRANTED_PREFIX} and nothing else; created once per run. */
+    static final String GRANTED_PREFIX = "bad-input-granted/";
+    private static String limitedBearer;
+
+    private static synchronized String limitedBearer(LocalCluster cluster) {
+        if (limitedBearer == null) {
+            Api.Response created = new Api(cluster.gatewayUrl()).call("POST", "/admin/access-keys", "application/json",
+                    bytes("{\"grants\":[{\"prefix\":\"" + GRANTED_PREFIX + "\",\"access\":\"read\"}]}"),
+                    "Authorization", "Bearer " + cluster.s3Key().get(0) + ":" + cluster.s3Key().get(1));
+            if (created.status() != 201) {
+                throw new IllegalStateException("could not create the limited key: " + created.text());
+            }
+            limitedBearer = "Bearer " + created.json().path("access_key").asString() + ":"
+                    + created.json().path("secret_key").asString();
+        }
+        return limitedBearer;
+    }
 
     /**
      * {@code checksum}, when not null, is sent as a storage node's X-Checksum-CRC32C header; {@code expected} holds
@@ -69,6 +91,9 @@ final class BadRequests {
                 case STALE -> cluster.clusterAuth(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)))
                         .httpHeaders(method, pathAndQuery, signed);
                 case OTHER_BODY -> secret.httpHeaders(method, pathAndQuery, bytes("{\"ids\":[\"signed-for-this\"]}"));
+                case WRONG_SECRET -> Map.of("Authorization", "Bearer " + cluster.s3Key().get(0) + ":not-its-secret");
+                case NOT_BEARER -> Map.of("Authorization", "Basic YWRtaW46YWRtaW4=");
+                case LIMITED_KEY -> Map.of("Authorization", limitedBearer(cluster));
             };
             proofHeaders.forEach(request::header);
             return new Api(base).send(request);
@@ -277,7 +302,21 @@ final class BadRequests {
                 unproven("unsigned scrub", Target.HEALER, Proof.NONE, "POST", "/scrub", null, null),
                 unproven("unsigned healer status", Target.HEALER, Proof.NONE, "GET", "/status", null, null),
                 unproven("scan signed with another cluster's secret", Target.HEALER, Proof.FOREIGN_SECRET, "POST",
-                        "/scan", null, null));
+                        "/scan", null, null),
+                // client credentials on the native API: refused whatever hybridstore.gateway.auth says, nothing done
+                client("read with the root key and a wrong secret", Proof.WRONG_SECRET, "GET", "/read/bad-input-k",
+                        null, 401),
+                client("write with Basic credentials", Proof.NOT_BEARER, "POST",
+                        "/write?key=bad-input-basic&strategy=replication", bytes("{\"a\":1}"), 401),
+                client("admin call without a key", Proof.NONE, "GET", "/admin/access-keys", null, 401),
+                client("admin call with a limited key", Proof.LIMITED_KEY, "POST", "/admin/access-keys",
+                        bytes("{\"root\":true}"), 403),
+                client("read outside the key's grants", Proof.LIMITED_KEY, "GET", "/read/bad-input-elsewhere", null,
+                        403),
+                client("write inside a read-only grant", Proof.LIMITED_KEY, "POST",
+                        "/write?key=" + GRANTED_PREFIX + "planted&strategy=replication", bytes("{\"a\":1}"), 403),
+                client("delete inside a read-only grant", Proof.LIMITED_KEY, "DELETE",
+                        "/delete/" + GRANTED_PREFIX + "x", null, 403));
     }
 
     private static BadRequest write(String name, String pathAndQuery, String contentType, byte[] body, int expected) {
@@ -298,6 +337,12 @@ final class BadRequests {
                                    String checksum) {
         return new BadRequest(name, Target.STORAGE_NODE, Proof.SIGNED, method, path, contentType, body, checksum,
                 Set.of(expected));
+    }
+
+    private static BadRequest client(String name, Proof proof, String method, String pathAndQuery, byte[] body,
+                                     int expected) {
+        return new BadRequest(name, Target.GATEWAY, proof, method, pathAndQuery, body == null ? null : "application/json",
+                body, null, Set.of(expected));
     }
 
     /** A request to an internal endpoint without valid proof: 401, whatever it asks. */

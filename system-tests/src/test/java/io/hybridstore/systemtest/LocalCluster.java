@@ -221,6 +221,21 @@ final class LocalCluster {
     }
 
     /**
+     * Stops the service and starts it again with {@code settings} (environment variables, as HYBRIDSTORE_*) on top of
+     * the cluster's, waiting until healthy; {@link #start} later gives it back the cluster's own.
+     */
+    void restartWith(String service, Map<String, String> settings) {
+        Instance instance = launcher.instance(service);
+        launcher.stop(List.of(instance));
+        try {
+            launcher.start(instance, settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + service, e);
+        }
+        launcher.awaitHealthy(List.of(instance));
+    }
+
+    /**
      * Resumes paused processes, starts whatever is not running (a no-op for a process that is) and waits for
      * health, wave by wave in start order.
      */

@@ -15,14 +15,17 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 class ApiConfiguration {
 
-    /** First in the chain, beside the S3 API: the S3 port's requests are the S3 API's, every other port's are ours. */
+    /**
+     * Right after the client's authentication, beside the S3 API: the S3 port's requests are the S3 API's, every
+     * other port's are ours.
+     */
     @Bean
     FilterRegistrationBean<ObjectApi> objectApi(WriteCoordinator writes, ReadCoordinator reads,
                                                 DeleteCoordinator deletes, GatewayProperties properties,
                                                 MemoryBudget memory, MeterRegistry meters, S3Properties s3) {
         FilterRegistrationBean<ObjectApi> registration = new FilterRegistrationBean<>(
                 new ObjectApi(writes, reads, deletes, properties, memory, s3.enabled() ? s3.port() : -1, meters));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         registration.addUrlPatterns("/*");
         return registration;
     }

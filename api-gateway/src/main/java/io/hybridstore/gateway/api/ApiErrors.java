@@ -3,6 +3,8 @@ package io.hybridstore.gateway.api;
 import io.hybridstore.common.metadata.MetadataRefusedException;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.placement.InsufficientNodesException;
+import io.hybridstore.gateway.access.AccessDeniedException;
+import io.hybridstore.gateway.access.UnauthenticatedException;
 import io.hybridstore.gateway.memory.OverloadedException;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
@@ -59,6 +61,12 @@ class ApiErrors extends JsonErrors {
             // Tomcat decodes the query string only when a parameter is first asked for, so this surfaces in the call.
             case InvalidParameterException undecodable -> new Answer(HttpStatus.BAD_REQUEST, "invalid_parameter",
                     "the query string is not valid percent-encoded UTF-8");
+            case UnauthenticatedException unauthenticated -> new Answer(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                    unauthenticated.getMessage());
+            case AccessDeniedException denied -> {
+                log.info("Access denied: {}", denied.getMessage());
+                yield new Answer(HttpStatus.FORBIDDEN, "access_denied", denied.getMessage());
+            }
             case ObjectNotFoundException notFound -> new Answer(HttpStatus.NOT_FOUND, "not_found", notFound.getMessage());
             case WriteConflictException conflict -> {
                 log.info("Write conflict: {}", conflict.getMessage());
@@ -107,6 +115,13 @@ class ApiErrors extends JsonErrors {
     private static Answer unavailable(String what, RuntimeException e, String error) {
         log.warn("{}: {}", what, e.getMessage());
         return new Answer(HttpStatus.SERVICE_UNAVAILABLE, error, e.getMessage());
+    }
+
+    /** The admin API's refusals, in the same words as the object calls'. */
+    @ExceptionHandler({UnauthenticatedException.class, AccessDeniedException.class})
+    ResponseEntity<ErrorBody> refused(RuntimeException e) {
+        Answer answer = of(e);
+        return answer(answer.status(), answer.error(), answer.detail());
     }
 
     @ExceptionHandler

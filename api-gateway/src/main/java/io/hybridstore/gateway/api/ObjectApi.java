@@ -3,6 +3,8 @@ package io.hybridstore.gateway.api;
 import io.hybridstore.common.manifest.Manifest;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.access.Access;
+import io.hybridstore.gateway.access.Caller;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.delete.DeleteCoordinator.DeleteOutcome;
 import io.hybridstore.gateway.memory.MemoryBudget;
@@ -42,7 +44,8 @@ import java.util.stream.Collectors;
  * The object calls of the public API ({@code POST /write}, {@code GET /read/{key}}, {@code DELETE /delete/{key}}),
  * answered here, in front of Spring MVC: they are nearly every request a gateway serves, and MVC's dispatch,
  * content negotiation and observation cost more CPU than the rest of a small read. Validation is here, protocols in
- * the write/read/delete packages, errors in {@link ApiErrors}. Everything else (status calls, unknown routes) goes on
+ * the write/read/delete packages, errors in {@link ApiErrors}. Who calls is known already ({@link Caller}); each
+ * call checks the caller may touch its key. Everything else (status calls, unknown routes) goes on
  * to MVC. Requests are timed into the same {@code http.server.requests} meter MVC uses for the others.
  */
 final class ObjectApi implements Filter {
@@ -157,6 +160,7 @@ final class ObjectApi implements Filter {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> Arrays.asList(e.getValue())));
         RequestValidation.onlyKnownParameters(parameters);
         String key = RequestValidation.key(request.getParameter("key"));
+        Caller.of(request).require(key, Access.READ_WRITE);
         Strategy strategy = RequestValidation.strategy(request.getParameter("strategy"));
         boolean strategyGiven = request.getParameter("strategy") != null;
         boolean hotOnly = RequestValidation.hotOnly(request.getParameter("hot_only"), strategy);
@@ -180,7 +184,9 @@ final class ObjectApi implements Filter {
      * error answer (see {@link ReadAbortedException} above).
      */
     private void read(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        reads.read(keyFromPath(request, "/read/"), (manifest, length) -> {
+        String key = keyFromPath(request, "/read/");
+        Caller.of(request).require(key, Access.READ);
+        reads.read(key, (manifest, length) -> {
             response.setStatus(HttpStatus.OK.value());
             response.setContentType("application/json");
             response.setHeader("X-HybridStore-Version", manifest.version());
@@ -191,7 +197,9 @@ final class ObjectApi implements Filter {
     }
 
     private Map<String, Object> delete(HttpServletRequest request, long started) {
-        DeleteOutcome outcome = deletes.delete(keyFromPath(request, "/delete/"),
+        String key = keyFromPath(request, "/delete/");
+        Caller.of(request).require(key, Access.READ_WRITE);
+        DeleteOutcome outcome = deletes.delete(key,
                 RequestValidation.requestId(request.getHeader(RequestValidation.REQUEST_ID_HEADER)));
         Map<String, Object> answer = ok(outcome.key(), outcome.strategy(), outcome.version(), started);
         answer.put("blobs_deleted", outcome.blobsDeleted());

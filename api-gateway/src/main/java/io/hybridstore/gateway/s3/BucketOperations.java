@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning and the listings. */
@@ -29,11 +30,12 @@ final class BucketOperations {
         this.properties = properties;
     }
 
-    byte[] listBuckets() {
+    /** ListBuckets: those the caller {@code reaches}. */
+    byte[] listBuckets(Predicate<String> reaches) {
         Xml xml = Xml.document("ListAllMyBucketsResult");
         owner(xml);
         xml.open("Buckets");
-        for (Buckets.Bucket bucket : buckets.list()) {
+        for (Buckets.Bucket bucket : buckets.list().stream().filter(b -> reaches.test(b.name())).toList()) {
             xml.open("Bucket").element("Name", bucket.name())
                     .element("CreationDate", isoTime(bucket.settings().createdAt())).close();
         }

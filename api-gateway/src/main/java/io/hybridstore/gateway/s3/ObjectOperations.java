@@ -170,6 +170,12 @@ final class ObjectOperations {
         return new Copied(manifest, manifest.size() == 0 ? new byte[0] : reads.value(manifest));
     }
 
+    /** The native key of the object {@code x-amz-copy-source} names, if the request has one. */
+    static Optional<String> copySourceKey(S3Request request) {
+        return request.header("x-amz-copy-source").map(CopySource::parse)
+                .map(source -> Buckets.objectKey(source.bucket(), source.key()));
+    }
+
     /** x-amz-copy-source: {@code [/]bucket/key[?versionId=null]}, percent-encoded. */
     private record CopySource(String bucket, String key) {
 

@@ -3,6 +3,10 @@ package io.hybridstore.gateway.s3;
 import io.hybridstore.common.metadata.MetadataRefusedException;
 import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.placement.InsufficientNodesException;
+import io.hybridstore.gateway.access.Access;
+import io.hybridstore.gateway.access.AccessDeniedException;
+import io.hybridstore.gateway.access.AccessKeys;
+import io.hybridstore.gateway.access.Caller;
 import io.hybridstore.gateway.memory.OverloadedException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.read.ReadAbortedException;
@@ -55,12 +59,14 @@ final class S3Api implements Filter {
     private final int port;
     private final S3Properties properties;
     private final SigV4Verifier verifier;
+    private final AccessKeys accessKeys;
     private final BucketOperations bucketOps;
     private final ObjectOperations objectOps;
     private final Multipart multipart;
 
-    S3Api(S3Properties properties, SigV4Verifier verifier, BucketOperations bucketOps, ObjectOperations objectOps,
-          Multipart multipart) {
+    S3Api(S3Properties properties, SigV4Verifier verifier, AccessKeys accessKeys, BucketOperations bucketOps,
+          ObjectOperations objectOps, Multipart multipart) {
+        this.accessKeys = accessKeys;
         this.multipart = multipart;
         this.port = properties.port();
         this.properties = properties;
@@ -86,10 +92,16 @@ final class S3Api implements Filter {
             SignedRequest signed = new SignedRequest(http.getMethod(), request.rawPath(), request.rawQuery(),
                     request.headers());
             SigV4Verifier.Verified verified = verifier.verify(signed);
+            Caller caller = accessKeys.find(verified.accessKey()).map(found -> new Caller(found.key()))
+                    .orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID, "The access key was deleted"));
+            authorize(request, caller);
             InputStream payload = Payloads.body(verified, signed, http.getInputStream());
-            dispatch(request, payload, response);
+            dispatch(request, payload, response, caller);
         } catch (S3Exception e) {
             error(request, response, e.error(), e.getMessage(), requestId);
+        } catch (AccessDeniedException e) {
+            log.info("S3 {} {}: access denied: {}", http.getMethod(), http.getRequestURI(), e.getMessage());
+            error(request, response, S3Error.ACCESS_DENIED, "Access Denied: " + e.getMessage(), requestId);
         } catch (Preconditions.NotModified e) {
             response.reset();
             response.setStatus(304);
@@ -120,7 +132,28 @@ final class S3Api implements Filter {
         }
     }
 
-    private void dispatch(S3Request request, InputStream payload, HttpServletResponse response) throws IOException {
+    /**
+     * Whether the caller's grants cover the request, before any of it runs. Objects are checked by their native key
+     * ({@code bucket/key}); a bucket's own calls by its root ({@code bucket/}), a listing by its prefix; a copy also
+     * needs to read its source. Listing the buckets is open to every key; it shows those a key reaches.
+     */
+    private static void authorize(S3Request request, Caller caller) {
+        if (request.bucket().isEmpty()) {
+            return;
+        }
+        boolean reads = request.method().equals("GET") || request.method().equals("HEAD");
+        Access needed = reads ? Access.READ : Access.READ_WRITE;
+        if (request.key().isEmpty()) {
+            String prefix = reads && !request.has("uploads") ? request.parameter("prefix").orElse("") : "";
+            caller.require(Buckets.objectKey(request.bucket(), prefix), needed);
+            return;
+        }
+        caller.require(Buckets.objectKey(request.bucket(), request.key()), needed);
+        ObjectOperations.copySourceKey(request).ifPresent(source -> caller.require(source, Access.READ));
+    }
+
+    private void dispatch(S3Request request, InputStream payload, HttpServletResponse response, Caller caller)
+            throws IOException {
         String method = request.method();
         for (String unsupported : UNSUPPORTED) {
             if (request.has(unsupported)) {
@@ -130,7 +163,7 @@ final class S3Api implements Filter {
         }
         if (request.bucket().isEmpty()) {
             requireMethod(method, "GET");
-            xml(response, 200, bucketOps.listBuckets());
+            xml(response, 200, bucketOps.listBuckets(caller::reaches));
             return;
         }
         if (request.key().isEmpty()) {

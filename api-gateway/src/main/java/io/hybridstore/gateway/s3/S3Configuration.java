@@ -6,6 +6,7 @@ import io.hybridstore.common.etcd.EtcdProperties;
 import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.access.AccessKeys;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.memory.MemoryBudget;
 import io.hybridstore.gateway.read.ReadCoordinator;
@@ -24,7 +25,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * The S3 API's listener and collaborators. Its port is a second Tomcat connector of the gateway, so S3 and the native
@@ -47,19 +47,18 @@ class S3Configuration {
                                        EtcdKeys keys, WriteCoordinator writes, ReadCoordinator reads,
                                        DeleteCoordinator deletes, MemoryBudget memory, GatewayProperties gateway,
                                        Client etcd, EtcdProperties etcdProperties, VersionIds versionIds,
-                                       Clock clock) {
-        boolean configured = !properties.accessKey().isEmpty() && !properties.secretKey().isEmpty();
-        if (properties.enabled() && !configured) {
-            log.warn("The S3 API on port {} refuses every request: hybridstore.s3.access-key and secret-key are not set",
-                    properties.port());
+                                       AccessKeys accessKeys, Clock clock) {
+        if (properties.enabled() && (properties.accessKey().isEmpty() || properties.secretKey().isEmpty())) {
+            log.warn("The S3 API on port {} has no root key (hybridstore.s3.access-key and secret-key are not set):"
+                    + " it accepts only access keys created earlier through the admin API", properties.port());
         }
-        SigV4Verifier verifier = new SigV4Verifier(accessKey -> configured && accessKey.equals(properties.accessKey())
-                ? Optional.of(properties.secretKey()) : Optional.empty(), clock);
+        SigV4Verifier verifier = new SigV4Verifier(accessKey -> accessKeys.find(accessKey)
+                .map(AccessKeys.Credentials::secret), clock);
         ObjectOperations objects = new ObjectOperations(writes, reads, deletes, manifests, buckets, memory, gateway);
         Multipart multipart = new Multipart(etcd.getKVClient(), keys, manifests, buckets, writes, deletes, memory,
                 versionIds, clock, etcdProperties.requestTimeout(), gateway.maxBodySize().toBytes(),
                 objects.stripedWriteWorkingSet());
-        S3Api api = new S3Api(properties, verifier, new BucketOperations(buckets, new Listing(manifests, keys), properties),
+        S3Api api = new S3Api(properties, verifier, accessKeys, new BucketOperations(buckets, new Listing(manifests, keys), properties),
                 objects, multipart);
         FilterRegistrationBean<S3Api> registration = new FilterRegistrationBean<>(api);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);

@@ -97,6 +97,15 @@ public final class ClusterAuth {
                 + " secret, or was changed after it was signed");
     }
 
+    /**
+     * 32-byte keys for {@code purpose} derived from the accepted secrets (HMAC-SHA256 of the purpose), the signing
+     * secret's first: what the cluster encrypts with its secret stays readable by either secret during a rotation.
+     */
+    public List<byte[]> derivedKeys(String purpose) {
+        byte[] label = ("HYBRIDSTORE-KEY\n" + purpose).getBytes(StandardCharsets.UTF_8);
+        return secrets.verifiers().stream().map(mac -> mac.doFinal(label)).toList();
+    }
+
     /** The headers proving an HTTP request: {@code target} is the path with its raw query, as sent. */
     public Map<String, String> httpHeaders(String method, String target, byte[] body) {
         String date = Long.toString(now());

@@ -112,6 +112,15 @@ public record EtcdKeys(String prefix) {
         return bytes(prefix + "delete-receipts/" + requestId);
     }
 
+    /** A client access key: what it may do, and its secret sealed with a key derived from the cluster secret. */
+    public ByteSequence accessKey(String id) {
+        return bytes(accessKeysPrefix() + id);
+    }
+
+    public String accessKeysPrefix() {
+        return prefix + "access-keys/";
+    }
+
     public ByteSequence node(String nodeId) {
         return bytes(nodesPrefix() + nodeId);
     }

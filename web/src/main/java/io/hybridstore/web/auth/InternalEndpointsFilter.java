@@ -41,9 +41,7 @@ public final class InternalEndpointsFilter extends OncePerRequestFilter {
     /** Open to probes and scrapers: health says up or down, metrics count, and neither reveals data. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return path.equals("/health") || path.equals("/actuator/health") || path.startsWith("/actuator/health/")
-                || path.equals("/actuator/prometheus");
+        return ProbeEndpoints.open(request.getRequestURI());
     }
 
     @Override
