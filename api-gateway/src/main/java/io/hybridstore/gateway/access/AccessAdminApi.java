@@ -79,8 +79,7 @@ class AccessAdminApi {
     @GetMapping("/{id}")
     ResponseEntity<Object> get(HttpServletRequest request, @PathVariable String id) {
         Caller.of(request).requireRoot(WHAT);
-        return keys.list().stream().filter(key -> key.id().equals(id)).findFirst()
-                .<ResponseEntity<Object>>map(key -> ResponseEntity.ok(describe(key)))
+        return keys.find(id).<ResponseEntity<Object>>map(found -> ResponseEntity.ok(describe(found.key())))
                 .orElseGet(() -> notFound(id));
     }
 

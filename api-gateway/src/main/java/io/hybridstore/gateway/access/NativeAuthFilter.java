@@ -2,6 +2,7 @@ package io.hybridstore.gateway.access;
 
 import io.hybridstore.web.ErrorBody;
 import io.hybridstore.web.auth.ProbeEndpoints;
+import io.hybridstore.web.auth.ThrottledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
@@ -11,8 +12,8 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.Locale;
  */
 public final class NativeAuthFilter implements Filter {
 
-    private static final Logger log = LoggerFactory.getLogger(NativeAuthFilter.class);
+    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(NativeAuthFilter.class), Level.INFO);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BEARER = "bearer ";
 
@@ -84,8 +85,8 @@ public final class NativeAuthFilter implements Filter {
         Counter.builder("hybridstore.gateway.auth.refused")
                 .description("Client requests refused for missing or invalid credentials")
                 .tag("api", "native").tag("reason", e.reason()).register(meters).increment();
-        log.info("Refused {} {} from {}: {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
-                e.getMessage());
+        log.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
+                + request.getRemoteAddr() + ": " + e.getMessage());
         byte[] body = JSON.writeValueAsBytes(new ErrorBody("unauthenticated", e.getMessage()));
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Bearer realm=\"hybridstore\"");

@@ -3,12 +3,11 @@ package io.hybridstore.web.auth;
 import io.hybridstore.common.auth.ClusterAuth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every refused internal request, counted in {@code hybridstore.internal.auth.refused} by transport and reason and
@@ -17,13 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AuthRefusals {
 
-    private static final Logger log = LoggerFactory.getLogger(AuthRefusals.class);
-    private static final long LOG_EVERY_NANOS = 1_000_000_000L;
-
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
-    private final AtomicLong unlogged = new AtomicLong();
+    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(AuthRefusals.class), Level.WARN);
 
     public AuthRefusals(MeterRegistry registry) {
         this.registry = registry;
@@ -39,14 +34,7 @@ public final class AuthRefusals {
                         .description("internal requests refused for want of a valid cluster signature")
                         .tag("transport", transport).tag("reason", e.refusal().tag()).register(registry))
                 .increment();
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last < LOG_EVERY_NANOS || !lastLogged.compareAndSet(last, now)) {
-            unlogged.incrementAndGet();
-            return;
-        }
-        long skipped = unlogged.getAndSet(0);
-        log.warn("Refused an unauthenticated {} request from {}: {}: {}{}", transport, from, what, e.getMessage(),
-                skipped == 0 ? "" : " (and " + skipped + " more refused since the last such line)");
+        log.log(() -> "Refused an unauthenticated " + transport + " request from " + from + ": " + what + ": "
+                + e.getMessage());
     }
 }
