@@ -38,6 +38,15 @@ public record Caller(AccessKey key) {
         }
     }
 
+    /**
+     * @throws AccessDeniedException when the caller's key holds no grant on any object of {@code bucket}
+     */
+    public void requireReach(String bucket) {
+        if (!reaches(bucket)) {
+            throw new AccessDeniedException("access key " + key.id() + " holds no grant in bucket '" + bucket + "'");
+        }
+    }
+
     /** Whether the caller sees {@code bucket} in a listing of buckets. */
     public boolean reaches(String bucket) {
         return key == null || key.reaches(bucket);

@@ -6,6 +6,7 @@ import io.hybridstore.common.placement.InsufficientNodesException;
 import io.hybridstore.gateway.access.AccessDeniedException;
 import io.hybridstore.gateway.access.UnauthenticatedException;
 import io.hybridstore.gateway.memory.OverloadedException;
+import io.hybridstore.gateway.read.NotAnObjectException;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.wal.LogUnavailableException;
@@ -67,6 +68,8 @@ class ApiErrors extends JsonErrors {
                 log.info("Access denied: {}", denied.getMessage());
                 yield new Answer(HttpStatus.FORBIDDEN, "access_denied", denied.getMessage());
             }
+            case NotAnObjectException notAnObject -> new Answer(HttpStatus.BAD_REQUEST, "not_a_json_object",
+                    notAnObject.getMessage());
             case ObjectNotFoundException notFound -> new Answer(HttpStatus.NOT_FOUND, "not_found", notFound.getMessage());
             case WriteConflictException conflict -> {
                 log.info("Write conflict: {}", conflict.getMessage());

@@ -186,14 +186,27 @@ final class ObjectApi implements Filter {
     private void read(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String key = keyFromPath(request, "/read/");
         Caller.of(request).require(key, Access.READ);
+        String fields = request.getParameter("fields");
+        if (fields != null) {
+            ReadCoordinator.Projection projection = reads.project(key, RequestValidation.fields(fields));
+            headers(response, projection.manifest());
+            response.setHeader("X-HybridStore-Parts", projection.parts());
+            response.setContentLength(projection.json().length);
+            response.getOutputStream().write(projection.json());
+            return;
+        }
         reads.read(key, (manifest, length) -> {
-            response.setStatus(HttpStatus.OK.value());
-            response.setContentType("application/json");
-            response.setHeader("X-HybridStore-Version", manifest.version());
-            response.setHeader("X-HybridStore-Strategy", manifest.strategy().wireName());
+            headers(response, manifest);
             response.setContentLengthLong(length);
             return response.getOutputStream();
         });
+    }
+
+    private static void headers(HttpServletResponse response, Manifest manifest) {
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType("application/json");
+        response.setHeader("X-HybridStore-Version", manifest.version());
+        response.setHeader("X-HybridStore-Strategy", manifest.strategy().wireName());
     }
 
     private Map<String, Object> delete(HttpServletRequest request, long started) {

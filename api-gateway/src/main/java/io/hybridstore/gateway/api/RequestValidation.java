@@ -1,6 +1,7 @@
 package io.hybridstore.gateway.api;
 
 import io.hybridstore.common.manifest.Strategy;
+import io.hybridstore.gateway.read.FieldList;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -62,6 +63,14 @@ final class RequestValidation {
      * The id nginx gives every client request ({@code $request_id}, 32 hex digits), the same on each gateway it
      * tries. A client talking to a gateway directly may send its own: 1–64 letters, digits, '-', '_' or '.'.
      */
+    static Set<String> fields(String list) {
+        try {
+            return FieldList.parse(list);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_fields", e.getMessage());
+        }
+    }
+
     static Optional<String> requestId(String header) {
         if (header == null) {
             return Optional.empty();

@@ -2,7 +2,10 @@ package io.hybridstore.gateway.read;
 
 import io.hybridstore.common.concurrent.Futures;
 import io.hybridstore.common.json.FieldSplit;
+import io.hybridstore.common.json.JsonFields;
+import io.hybridstore.common.json.JsonFields.Field;
 import io.hybridstore.common.manifest.Manifest;
+import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.gateway.memory.MemoryBudget;
@@ -17,8 +20,12 @@ import org.springframework.stereotype.Component;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -118,6 +125,76 @@ public class ReadCoordinator {
             reportDegraded(manifest, bad);
         }
         return hot;
+    }
+
+    /**
+     * Which parts a projection read: {@code hot} (one hot replica alone, no cold shard read or decoded), {@code cold},
+     * {@code hot,cold}, {@code none} (no requested field exists, nothing read), or {@code whole} for a value that
+     * is not split.
+     */
+    public record Projection(Manifest manifest, byte[] json, String parts) {
+    }
+
+    /**
+     * The committed version's top-level fields named in {@code fields}, as one JSON object in stored order; fields
+     * it does not have are absent. A {@code field_hybrid} version reads its hot part first and its cold part only
+     * when a requested field is not hot; any other version is read whole and must be a JSON object
+     * ({@link NotAnObjectException} otherwise). Retried on a newer version like {@link #read}.
+     */
+    public Projection project(String key, Set<String> fields) {
+        Manifest manifest = current(key);
+        for (int attempt = 1; ; attempt++) {
+            boolean split = manifest.strategy() == Strategy.FIELD_HYBRID;
+            long hot = manifest.replicated() == null ? 0 : manifest.replicated().length();
+            try (Reservation reservation = budget.reserve(split ? 3 * hot
+                    : 3 * manifest.size() + workingSet(manifest))) {
+                return projectVersion(manifest, fields, reservation);
+            } catch (ObjectUnavailableException e) {
+                Manifest now = current(key);
+                if (now.version().equals(manifest.version()) || attempt == MAX_ATTEMPTS) {
+                    log.warn("Projection of '{}' failed on version {} after {} attempts: {}", key, manifest.version(),
+                            attempt, e.getMessage());
+                    throw e;
+                }
+                manifest = now;
+            }
+        }
+    }
+
+    /** {@code reservation} holds the hot part's working set; it grows by the cold part's only when that is read. */
+    private Projection projectVersion(Manifest manifest, Set<String> fields, Reservation reservation) {
+        if (manifest.strategy() != Strategy.FIELD_HYBRID) {
+            List<Field> all;
+            try {
+                all = JsonFields.parse(value(manifest));
+            } catch (IllegalArgumentException e) {
+                throw new NotAnObjectException(manifest.key());
+            }
+            return new Projection(manifest, JsonFields.object(all.stream().filter(f -> fields.contains(f.name()))
+                    .toList()), "whole");
+        }
+        List<String> wanted = manifest.fieldOrder().stream().filter(fields::contains).toList();
+        if (wanted.isEmpty()) {
+            return new Projection(manifest, EMPTY_OBJECT, "none");
+        }
+        Map<String, Field> found = new HashMap<>();
+        boolean hotRead = manifest.replicated() != null;
+        if (hotRead) {
+            JsonFields.parse(hotPart(manifest)).forEach(f -> found.put(f.name(), f));
+        }
+        boolean coldRead = !found.keySet().containsAll(wanted) && manifest.erasureCoded() != null;
+        if (coldRead) {
+            reservation.grow(2 * manifest.erasureCoded().length() + PartReader.workingSet(manifest.erasureCoded()));
+            List<String> bad = new ArrayList<>();
+            JsonFields.parse(collect(parts.readStriped(manifest.erasureCoded()), bad))
+                    .forEach(f -> found.put(f.name(), f));
+            if (!bad.isEmpty()) {
+                reportDegraded(manifest, bad);
+            }
+        }
+        String read = coldRead ? (hotRead ? "hot,cold" : "cold") : "hot";
+        return new Projection(manifest, JsonFields.object(wanted.stream().map(found::get).filter(Objects::nonNull)
+                .toList()), read);
     }
 
     private Manifest current(String key) {

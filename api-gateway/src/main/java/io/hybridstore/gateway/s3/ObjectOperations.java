@@ -11,6 +11,8 @@ import io.hybridstore.gateway.api.JsonObjectCheck;
 import io.hybridstore.gateway.delete.DeleteCoordinator;
 import io.hybridstore.gateway.memory.MemoryBudget;
 import io.hybridstore.gateway.read.ByteRange;
+import io.hybridstore.gateway.read.FieldList;
+import io.hybridstore.gateway.read.NotAnObjectException;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ReadCoordinator;
 import io.hybridstore.gateway.read.ReadTarget;
@@ -41,6 +43,8 @@ final class ObjectOperations {
     static final List<String> STORED_HEADERS = List.of("cache-control", "content-disposition", "content-encoding",
             "content-language", "expires");
     private static final String META = "x-amz-meta-";
+    /** GetObject's projection parameter, HybridStore's own. */
+    static final String FIELDS = "x-hybridstore-fields";
     static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
     private static final long MAX_METADATA_BYTES = 2048;
 
@@ -200,6 +204,34 @@ final class ObjectOperations {
         }
     }
 
+    /**
+     * GetObject with {@value #FIELDS}: the named top-level fields of a JSON object, as the native API's
+     * {@code ?fields=} (from one hot replica alone when they are all hot; {@code x-hybridstore-parts} says which
+     * parts were read). The answer is not the object, so it carries no ETag, and a Range is refused.
+     */
+    private void project(S3Request request, HttpServletResponse response, String key, String list) throws IOException {
+        if (request.header("range").isPresent()) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, FIELDS + " and Range cannot be combined");
+        }
+        ReadCoordinator.Projection projection;
+        try {
+            projection = reads.project(key, FieldList.parse(list));
+        } catch (IllegalArgumentException e) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, e.getMessage());
+        } catch (ObjectNotFoundException e) {
+            throw noSuchKey(request);
+        } catch (NotAnObjectException e) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, e.getMessage());
+        }
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setHeader("x-hybridstore-strategy", projection.manifest().strategy().wireName());
+        response.setHeader("x-hybridstore-parts", projection.parts());
+        response.setHeader("Last-Modified", Preconditions.httpDate(projection.manifest().createdAt()));
+        response.setContentLength(projection.json().length);
+        response.getOutputStream().write(projection.json());
+    }
+
     /** GetObject, or with {@code head} HeadObject, which answers the same headers and reads no blob. */
     void get(S3Request request, HttpServletResponse response, boolean head) throws IOException {
         buckets.require(request.bucket());
@@ -211,6 +243,11 @@ final class ObjectOperations {
             ByteRange range = checked(request, manifest);
             headers(request, response, manifest, range, false);
             response.setContentLengthLong(range == null ? manifest.size() : range.length());
+            return;
+        }
+        Optional<String> fields = request.parameter(FIELDS);
+        if (fields.isPresent()) {
+            project(request, response, key, fields.get());
             return;
         }
         try {

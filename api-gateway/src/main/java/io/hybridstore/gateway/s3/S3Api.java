@@ -134,8 +134,9 @@ final class S3Api implements Filter {
 
     /**
      * Whether the caller's grants cover the request, before any of it runs. Objects are checked by their native key
-     * ({@code bucket/key}); a bucket's own calls by its root ({@code bucket/}), a listing by its prefix; a copy also
-     * needs to read its source. Listing the buckets is open to every key; it shows those a key reaches.
+     * ({@code bucket/key}); a bucket's own calls by its root ({@code bucket/}), a listing by its prefix; HeadBucket and
+     * the bucket's location and versioning by any grant in it (clients ask them before they touch their prefix); a
+     * copy also needs to read its source. Listing the buckets is open to every key; it shows those a key reaches.
      */
     private static void authorize(S3Request request, Caller caller) {
         if (request.bucket().isEmpty()) {
@@ -144,6 +145,10 @@ final class S3Api implements Filter {
         boolean reads = request.method().equals("GET") || request.method().equals("HEAD");
         Access needed = reads ? Access.READ : Access.READ_WRITE;
         if (request.key().isEmpty()) {
+            if (request.method().equals("HEAD") || request.has("location") || request.has("versioning") && reads) {
+                caller.requireReach(request.bucket());
+                return;
+            }
             String prefix = reads && !request.has("uploads") ? request.parameter("prefix").orElse("") : "";
             caller.require(Buckets.objectKey(request.bucket(), prefix), needed);
             return;

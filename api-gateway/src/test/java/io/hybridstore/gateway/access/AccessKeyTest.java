@@ -55,6 +55,8 @@ class AccessKeyTest {
                 .isInstanceOf(AccessDeniedException.class).hasMessageContaining("HSPHOTOS");
         assertThatThrownBy(() -> new Caller(photos).requireRoot("managing keys"))
                 .isInstanceOf(AccessDeniedException.class);
+        new Caller(photos).requireReach("photos");
+        assertThatThrownBy(() -> new Caller(photos).requireReach("videos")).isInstanceOf(AccessDeniedException.class);
     }
 
     @Test
