@@ -29,7 +29,7 @@ import java.util.List;
  *                           of the request (nginx retrying another gateway) answers the original result
  * @param nodeSuspectTime    how long a node that refused a connection or timed out is placed last; about its
  *                           registration TTL, after which its lease has either lapsed or shown it alive
- * @param hotFields          top-level fields that {@code field_hybrid} replicates instead of erasure coding
+ * @param hotFields          top-level fields that {@code field_hybrid} always replicates; collections learn more
  * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
  */
 @Validated

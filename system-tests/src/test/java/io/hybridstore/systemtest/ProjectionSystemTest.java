@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,10 +62,18 @@ class ProjectionSystemTest {
     }
 
     private static HttpResponse<String> read(String query) {
+        return get(cluster.gatewayUrl() + "/read/" + KEY + query);
+    }
+
+    /** A GET whose answer's headers the test looks at. */
+    static HttpResponse<String> get(String url) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/read/" + KEY + query)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (Exception e) {
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

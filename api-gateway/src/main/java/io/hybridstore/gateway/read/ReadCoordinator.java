@@ -1,6 +1,7 @@
 package io.hybridstore.gateway.read;
 
 import io.hybridstore.common.concurrent.Futures;
+import io.hybridstore.common.json.FieldPrint;
 import io.hybridstore.common.json.FieldSplit;
 import io.hybridstore.common.json.JsonFields;
 import io.hybridstore.common.json.JsonFields.Field;
@@ -137,8 +138,8 @@ public class ReadCoordinator {
 
     /**
      * The committed version's top-level fields named in {@code fields}, as one JSON object in stored order; fields
-     * it does not have are absent. A {@code field_hybrid} version reads its hot part first and its cold part only
-     * when a requested field is not hot; any other version is read whole and must be a JSON object
+     * it does not have are absent. A {@code field_hybrid} version reads only the parts that hold requested fields
+     * (its field prints say which; without them the hot part is read first, the cold part when a field is missing); any other version is read whole and must be a JSON object
      * ({@link NotAnObjectException} otherwise). Retried on a newer version like {@link #read}.
      */
     public Projection project(String key, Set<String> fields) {
@@ -178,7 +179,9 @@ public class ReadCoordinator {
             return new Projection(manifest, EMPTY_OBJECT, "none");
         }
         Map<String, Field> found = new HashMap<>();
-        boolean hotRead = manifest.replicated() != null;
+        Map<String, FieldPrint> prints = manifest.printsByField();
+        boolean hotRead = manifest.replicated() != null
+                && (prints.isEmpty() || wanted.stream().anyMatch(name -> prints.get(name).hot()));
         if (hotRead) {
             JsonFields.parse(hotPart(manifest)).forEach(f -> found.put(f.name(), f));
         }

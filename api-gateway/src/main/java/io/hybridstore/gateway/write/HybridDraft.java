@@ -1,6 +1,7 @@
 package io.hybridstore.gateway.write;
 
 import io.hybridstore.common.concurrent.Futures;
+import io.hybridstore.common.json.FieldPrint;
 import io.hybridstore.common.json.FieldSplit;
 import io.hybridstore.common.json.JsonFields;
 import io.hybridstore.common.json.JsonFields.Field;
@@ -22,6 +23,8 @@ import io.hybridstore.gateway.write.PartWriter.WrittenStriped;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,11 @@ import java.util.stream.Stream;
  * same as the current version's, the new manifest reuses the current cold blobs — no encoding, no cold I/O (a
  * "pure hot update"). The conditional commit guarantees the reused blobs are still the current version's, and so
  * not deleted, at the instant of the commit; if another commit came first, the decision is made again.
+ *
+ * <p>A field lives in exactly one part. A whole write splits by the collection's hot set as it is now, so an object
+ * adopts a changed hot set on its next whole write (one cold rewrite, since its cold part changes). A hot-only write
+ * keeps the stored cold part, so it splits by where the stored fields already are (the stored prints say, else the
+ * stored hot part's names) and uses the hot set only for fields the object did not have.
  */
 final class HybridDraft implements Draft {
 
@@ -53,8 +61,12 @@ final class HybridDraft implements Draft {
     private WrittenStriped cold;
     private boolean coldReused;
 
+    /**
+     * @param hotFields  the collection's hot fields now
+     * @param maxPrinted objects of at most this many fields get field prints
+     */
     HybridDraft(WriteRequest request, String version, long createdAt, Optional<VersionedManifest> current,
-                PartWriter writer, PartReader reader, Set<String> hotFields, long maxFieldNamesBytes,
+                PartWriter writer, PartReader reader, Set<String> hotFields, int maxPrinted, long maxFieldNamesBytes,
                 PartWriter.Relocations relocations) {
         this.request = request;
         this.relocations = relocations;
@@ -62,9 +74,9 @@ final class HybridDraft implements Draft {
         this.createdAt = createdAt;
         this.writer = writer;
         this.reader = reader;
-        this.hotFields = hotFields;
-        this.split = FieldSplit.split(request.body().readAll(), hotFields);
-        requireListable(split.fieldOrder(), maxFieldNamesBytes);
+        this.hotFields = request.hotOnly() ? storedSplit(current, hotFields) : hotFields;
+        this.split = FieldSplit.split(request.body().readAll(), this.hotFields, maxPrinted);
+        requireListable(split.fieldOrder(), split.prints(), maxFieldNamesBytes);
         if (request.hotOnly()) {
             coldOf(current);
         }
@@ -74,9 +86,13 @@ final class HybridDraft implements Draft {
         this.coldReusableAtStart = reusableCold(current).isPresent();
     }
 
-    /** Checked before anything is written: the manifest lists every field name, and etcd caps a request's size. */
-    private static void requireListable(List<String> fieldOrder, long maxBytes) {
-        long bytes = ManifestCodec.encodedLength(fieldOrder);
+    /**
+     * Checked before anything is written: the manifest lists every field name (and a print of each), and etcd caps a
+     * request's size.
+     */
+    private static void requireListable(List<String> fieldOrder, List<FieldPrint> prints, long maxBytes) {
+        long bytes = ManifestCodec.encodedLength(fieldOrder)
+                + (prints == null ? 0 : ManifestCodec.encodedLength(prints.stream().map(FieldPrint::encode).toList()));
         if (bytes > maxBytes) {
             throw new TooManyFieldsException(fieldOrder.size(), bytes, maxBytes);
         }
@@ -109,9 +125,12 @@ final class HybridDraft implements Draft {
     public Manifest manifestOver(Optional<VersionedManifest> current) {
         ErasureCodedPart coldPart;
         List<String> order = split.fieldOrder();
+        List<FieldPrint> prints = split.prints();
         if (request.hotOnly()) {
             coldPart = coldOf(current);
-            order = hotOnlyFieldOrder(current.orElseThrow().manifest());
+            Manifest stored = current.orElseThrow().manifest();
+            order = hotOnlyFieldOrder(stored);
+            prints = hotOnlyPrints(stored, order);
             coldReused = true;
         } else if (cold != null || split.cold() == null) {
             coldPart = cold == null ? null : cold.part();
@@ -128,7 +147,54 @@ final class HybridDraft implements Draft {
         long size = (hotPart == null ? 0 : hotPart.length()) + (coldPart == null ? 0 : coldPart.length())
                 - (hotPart != null && coldPart != null ? 1 : 0);
         return new Manifest(request.key(), version, Strategy.FIELD_HYBRID, request.contentType(), size, null,
-                createdAt, hotPart, coldPart, order, request.attributes().get());
+                createdAt, hotPart, coldPart, order, request.attributes().get(), prints);
+    }
+
+    /**
+     * What a hot-only write splits by: the stored object's hot fields, and of the fields it does not have yet, those
+     * hot in the collection now. Without a stored field_hybrid object the write is refused later ({@link #coldOf}).
+     */
+    private Set<String> storedSplit(Optional<VersionedManifest> current, Set<String> hotNow) {
+        Optional<Manifest> stored = current.map(VersionedManifest::manifest)
+                .filter(m -> m.strategy() == Strategy.FIELD_HYBRID);
+        if (stored.isEmpty()) {
+            return hotNow;
+        }
+        Set<String> split = new HashSet<>(storedHotFields(stored.get(), reader));
+        hotNow.stream().filter(name -> !stored.get().fieldOrder().contains(name)).forEach(split::add);
+        return split;
+    }
+
+    /** The fields a stored field_hybrid version keeps in its hot part: its prints say, else its hot part is read. */
+    static Set<String> storedHotFields(Manifest stored, PartReader reader) {
+        if (stored.fieldPrints() != null) {
+            Set<String> hot = new HashSet<>();
+            stored.printsByField().forEach((name, print) -> {
+                if (print.hot()) {
+                    hot.add(name);
+                }
+            });
+            return hot;
+        }
+        if (stored.replicated() == null) {
+            return Set.of();
+        }
+        Set<String> hot = new HashSet<>();
+        JsonFields.parse(reader.readReplicated(stored.replicated()).bytes()).forEach(f -> hot.add(f.name()));
+        return hot;
+    }
+
+    /** The body's prints for its fields, the stored ones for the cold fields kept; none if the stored have none. */
+    private List<FieldPrint> hotOnlyPrints(Manifest stored, List<String> order) {
+        if (split.prints() == null || stored.fieldPrints() == null) {
+            return null;
+        }
+        Map<String, FieldPrint> prints = new HashMap<>(stored.printsByField());
+        for (int i = 0; i < split.fieldOrder().size(); i++) {
+            prints.put(split.fieldOrder().get(i), split.prints().get(i));
+        }
+        List<FieldPrint> ordered = order.stream().map(prints::get).toList();
+        return ordered.contains(null) ? null : ordered;
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.hybridstore.common.metadata.MetadataUnavailableException;
 import io.hybridstore.common.metadata.VersionedManifest;
 import io.hybridstore.common.wal.WalRecord;
 import io.hybridstore.gateway.GatewayProperties;
+import io.hybridstore.gateway.hotfields.HotFieldLearner;
+import io.hybridstore.gateway.hotfields.LearningProperties;
 import io.hybridstore.gateway.read.ObjectNotFoundException;
 import io.hybridstore.gateway.read.ObjectUnavailableException;
 import io.hybridstore.gateway.read.PartReader;
@@ -21,9 +23,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -53,11 +56,13 @@ public class WriteCoordinator {
     private final ReadCoordinator reads;
     private final VersionIds versionIds;
     private final Clock clock;
-    private final Set<String> hotFields;
+    private final HotFieldLearner learner;
+    private final int maxPrintedFields;
     private final KeyLocks merging = new KeyLocks();
 
     WriteCoordinator(GatewayProperties properties, ManifestStore manifests, IntentLog intents, BlobFanout fanout,
-                     PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock) {
+                     PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock,
+                     HotFieldLearner learner, LearningProperties learning) {
         this.properties = properties;
         this.manifests = manifests;
         this.intents = intents;
@@ -67,7 +72,8 @@ public class WriteCoordinator {
         this.reads = reads;
         this.versionIds = versionIds;
         this.clock = clock;
-        this.hotFields = Set.copyOf(properties.hotFields());
+        this.learner = learner;
+        this.maxPrintedFields = learning.maxFields();
     }
 
     public WriteOutcome write(WriteRequest request) {
@@ -79,8 +85,10 @@ public class WriteCoordinator {
      * fields are appended) and writes the result as a new version. Atomic: the write commits only while the object
      * is still the version that was merged into; otherwise the merge is redone over the newer one, up to
      * {@code commit-retries} times, then 409. A key with no object is 404: a mistyped key must not become a new
-     * object holding only the patch. A patch of hot fields only, over a field_hybrid object that stays one, reads
-     * and rewrites only the hot part: the cold part is kept as stored, never read. Merges of one key inside this
+     * object holding only the patch. A patch of hot fields only, over a field_hybrid object that stays one and keeps
+     * them in its hot part, reads and rewrites only the hot part: the cold part is kept as stored, never read. A
+     * patched field the collection learned hot but the object still keeps cold takes one whole merge, which moves it
+     * to the hot part. Merges of one key inside this
      * gateway take turns ({@link KeyLocks}).
      */
     public WriteOutcome merge(MergeRequest request) {
@@ -93,8 +101,10 @@ public class WriteCoordinator {
             VersionedManifest base = manifests.get(request.key())
                     .orElseThrow(() -> new ObjectNotFoundException(request.key()));
             Strategy strategy = request.strategy().orElse(base.manifest().strategy());
+            Set<String> hotFields = learner.hotFields(request.key());
             boolean hotOnly = strategy == Strategy.FIELD_HYBRID && base.manifest().strategy() == Strategy.FIELD_HYBRID
-                    && patch.stream().allMatch(field -> hotFields.contains(field.name()));
+                    && patch.stream().allMatch(field -> hotFields.contains(field.name()))
+                    && patchStaysHot(base.manifest(), patch);
             Optional<byte[]> merged = mergedOver(base.manifest(), hotOnly, patch);
             if (merged.isEmpty()) {
                 continue;
@@ -112,6 +122,16 @@ public class WriteCoordinator {
         }
         throw new WriteConflictException("key '" + request.key() + "' kept changing; gave up merging after "
                 + properties.commitRetries() + " attempts");
+    }
+
+    /**
+     * Whether every patched field the stored object has lives in its hot part: only then can a hot-only merge keep
+     * the stored cold part as it is. A field hot in the collection now may still be in an object's cold part.
+     */
+    private boolean patchStaysHot(Manifest stored, List<JsonFields.Field> patch) {
+        Set<String> hot = HybridDraft.storedHotFields(stored, reader);
+        Set<String> names = new HashSet<>(stored.fieldOrder());
+        return patch.stream().map(JsonFields.Field::name).allMatch(name -> !names.contains(name) || hot.contains(name));
     }
 
     /**
@@ -139,8 +159,8 @@ public class WriteCoordinator {
         Draft draft = switch (request.strategy()) {
             case REPLICATION, EC -> new WholeValueDraft(request, version, clock.millis(), writer,
                     properties.maxBodySize().toBytes(), moved);
-            case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader, hotFields,
-                    properties.maxFieldNamesSize().toBytes(), moved);
+            case FIELD_HYBRID -> new HybridDraft(request, version, clock.millis(), current, writer, reader,
+                    learner.hotFields(request.key()), maxPrintedFields, properties.maxFieldNamesSize().toBytes(), moved);
         };
 
         return run(request.key(), version, draft, moved, current, pinned, request.guard());
@@ -190,8 +210,13 @@ public class WriteCoordinator {
             draft.writeParts();
             Committed committed = commit(key, draft, current, intent, pinned, guard);
             settled = true;
-            committed.displaced().ifPresent(previous ->
-                    fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest())));
+            committed.displaced().ifPresent(previous -> {
+                fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest()));
+                if (previous.manifest().strategy() == Strategy.FIELD_HYBRID
+                        && committed.manifest().strategy() == Strategy.FIELD_HYBRID) {
+                    learner.overwritten(key, previous.manifest(), committed.manifest());
+                }
+            });
             intent.committed();
             return new WriteOutcome(committed.manifest(), draft.details());
         } catch (CommitOutcomeUnknownException e) {

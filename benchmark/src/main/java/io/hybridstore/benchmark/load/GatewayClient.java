@@ -54,6 +54,24 @@ public final class GatewayClient {
         return post("/write?key=" + query(key) + "&strategy=" + strategy + "&merge=true", fields);
     }
 
+    /** A write whose answer (its JSON: is_pure_hot_update and the rest) the caller reads. */
+    public Response writeAnswered(String key, String strategy, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url + "/write?key=" + query(key) + "&strategy=" + strategy))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A read of just the named top-level fields ({@code ?fields=}). */
+    public Response readFields(String key, String fields) {
+        return send(HttpRequest.newBuilder(URI.create(url + "/read/" + path(key) + "?fields=" + query(fields))).GET(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A GET of {@code pathAndQuery} as written, answered as JSON. */
+    public JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+        return json(url + pathAndQuery);
+    }
+
     private int post(String pathAndQuery, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(url + pathAndQuery))
                 .header("Content-Type", "application/json")

@@ -112,6 +112,36 @@ public record EtcdKeys(String prefix) {
         return bytes(prefix + "delete-receipts/" + requestId);
     }
 
+    /**
+     * One gateway's running totals of field_hybrid overwrites in a collection and of the fields they changed; the
+     * collection's statistics are the sum over its gateways, so no two gateways ever write the same key.
+     */
+    public ByteSequence collectionStats(String collection, String gatewayId) {
+        return bytes(collectionStatsPrefix(collection) + URLEncoder.encode(gatewayId, StandardCharsets.UTF_8));
+    }
+
+    public String collectionStatsPrefix(String collection) {
+        return prefix + "field-stats/" + URLEncoder.encode(collection, StandardCharsets.UTF_8) + "/";
+    }
+
+    /**
+     * A collection's learned hot fields, the totals they were decided at, and its operator's overrides: apart from
+     * the statistics, so that gateways watching for new decisions are not woken by every publish.
+     */
+    public ByteSequence collectionHotFields(String collection) {
+        return bytes(hotFieldsPrefix() + URLEncoder.encode(collection, StandardCharsets.UTF_8));
+    }
+
+    public String hotFieldsPrefix() {
+        return prefix + "hot-fields/";
+    }
+
+    /** The collection a {@link #collectionHotFields} key names. */
+    public String hotFieldsCollection(ByteSequence etcdKey) {
+        return URLDecoder.decode(etcdKey.toString(StandardCharsets.UTF_8).substring(hotFieldsPrefix().length()),
+                StandardCharsets.UTF_8);
+    }
+
     /** A client access key: what it may do, and its secret sealed with a key derived from the cluster secret. */
     public ByteSequence accessKey(String id) {
         return bytes(accessKeysPrefix() + id);

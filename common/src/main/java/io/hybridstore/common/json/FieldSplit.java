@@ -20,17 +20,26 @@ import java.util.Set;
  * @param hot        the hot fields as a compact JSON object in original order, or null when there are none
  * @param cold       the cold fields as a canonical JSON object, or null when there are none
  * @param fieldOrder every top-level field name in the order the client wrote them
+ * @param prints     each field's print in that order, or null for an object of more fields than were to be printed
  */
-public record FieldSplit(byte[] hot, byte[] cold, List<String> fieldOrder) {
+public record FieldSplit(byte[] hot, byte[] cold, List<String> fieldOrder, List<FieldPrint> prints) {
 
+    /** Without prints. */
     public static FieldSplit split(byte[] json, Set<String> hotFields) {
+        return split(json, hotFields, 0);
+    }
+
+    /** With a print of every field when the object has at most {@code maxPrinted} fields. */
+    public static FieldSplit split(byte[] json, Set<String> hotFields, int maxPrinted) {
         List<Field> fields = JsonFields.parse(json);
         List<Field> hot = fields.stream().filter(f -> hotFields.contains(f.name())).toList();
         List<Field> cold = fields.stream().filter(f -> !hotFields.contains(f.name()))
                 .sorted(Comparator.comparing(Field::name)).toList();
+        List<FieldPrint> prints = fields.size() > maxPrinted ? null
+                : fields.stream().map(f -> FieldPrint.of(hotFields.contains(f.name()), f.rawValue())).toList();
         return new FieldSplit(hot.isEmpty() ? null : JsonFields.object(hot),
                 cold.isEmpty() ? null : JsonFields.object(cold),
-                fields.stream().map(Field::name).toList());
+                fields.stream().map(Field::name).toList(), prints);
     }
 
     /** SHA-256 of the canonical cold part, or null when there is no cold part. */

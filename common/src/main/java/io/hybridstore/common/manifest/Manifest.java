@@ -1,6 +1,7 @@
 package io.hybridstore.common.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.hybridstore.common.json.FieldPrint;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import java.util.Map;
  * <p>Which parts are present depends on the strategy: {@code replication} has only {@code replicated};
  * {@code ec} only {@code erasureCoded}; {@code field_hybrid} has the hot fields in {@code replicated} and the cold
  * fields in {@code erasureCoded} (either may be absent when the object has no such fields), plus the original
- * top-level field order. {@code attributes} holds what an S3 client stored with the object (absent for native
+ * top-level field order and, for objects of at most a bounded number of fields, a print of each field in that order
+ * ({@link FieldPrint}: its part, size and hash; absent in manifests written before prints existed). {@code attributes} holds what an S3 client stored with the object (absent for native
  * writes).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,18 +31,46 @@ public record Manifest(
         ReplicatedPart replicated,
         ErasureCodedPart erasureCoded,
         List<String> fieldOrder,
-        ObjectAttributes attributes) {
+        ObjectAttributes attributes,
+        List<FieldPrint> fieldPrints) {
+
+    public Manifest {
+        if (fieldPrints != null && (fieldOrder == null || fieldPrints.size() != fieldOrder.size())) {
+            throw new IllegalArgumentException("a manifest has a print for every field of its field order, or none");
+        }
+    }
+
+    /** A manifest without field prints. */
+    public Manifest(String key, String version, Strategy strategy, String contentType, long size, String sha256,
+                    long createdAt, ReplicatedPart replicated, ErasureCodedPart erasureCoded, List<String> fieldOrder,
+                    ObjectAttributes attributes) {
+        this(key, version, strategy, contentType, size, sha256, createdAt, replicated, erasureCoded, fieldOrder,
+                attributes, null);
+    }
 
     /** A manifest without S3 attributes, as the native API writes them. */
     public Manifest(String key, String version, Strategy strategy, String contentType, long size, String sha256,
                     long createdAt, ReplicatedPart replicated, ErasureCodedPart erasureCoded, List<String> fieldOrder) {
-        this(key, version, strategy, contentType, size, sha256, createdAt, replicated, erasureCoded, fieldOrder, null);
+        this(key, version, strategy, contentType, size, sha256, createdAt, replicated, erasureCoded, fieldOrder, null,
+                null);
     }
 
     /** The same version with its blobs moved (a repair): everything the client stored stays as it was. */
     public Manifest withParts(ReplicatedPart newReplicated, ErasureCodedPart newErasureCoded) {
         return new Manifest(key, version, strategy, contentType, size, sha256, createdAt, newReplicated,
-                newErasureCoded, fieldOrder, attributes);
+                newErasureCoded, fieldOrder, attributes, fieldPrints);
+    }
+
+    /** Each field's print by name, or empty when this manifest has none (not field_hybrid, or too many fields). */
+    public Map<String, FieldPrint> printsByField() {
+        if (fieldPrints == null) {
+            return Map.of();
+        }
+        Map<String, FieldPrint> prints = new LinkedHashMap<>();
+        for (int i = 0; i < fieldOrder.size(); i++) {
+            prints.put(fieldOrder.get(i), fieldPrints.get(i));
+        }
+        return prints;
     }
 
     /** Every blob this version references, as (node, blob) pairs. */

@@ -1,5 +1,6 @@
 package io.hybridstore.common.manifest;
 
+import io.hybridstore.common.json.FieldPrint;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -52,6 +53,10 @@ public final class ManifestCodec {
                 json.writeName("fieldOrder");
                 writeStrings(json, manifest.fieldOrder());
             }
+            if (manifest.fieldPrints() != null) {
+                json.writeName("fieldPrints");
+                writeStrings(json, manifest.fieldPrints().stream().map(FieldPrint::encode).toList());
+            }
             if (manifest.attributes() != null) {
                 json.writeName("attributes");
                 write(json, manifest.attributes());
@@ -84,6 +89,7 @@ public final class ManifestCodec {
             ErasureCodedPart erasureCoded = null;
             List<String> fieldOrder = null;
             ObjectAttributes attributes = null;
+            List<FieldPrint> fieldPrints = null;
             for (String name = json.nextName(); name != null; name = json.nextName()) {
                 JsonToken value = json.nextToken();
                 if (value == JsonToken.VALUE_NULL) {
@@ -103,13 +109,15 @@ public final class ManifestCodec {
                     case "erasureCoded" -> erasureCoded = readErasureCoded(json);
                     case "fieldOrder" -> fieldOrder = readStrings(json);
                     case "attributes" -> attributes = readAttributes(json);
+                    case "fieldPrints" -> fieldPrints = readStrings(json).stream().map(FieldPrint::parse).toList();
                     default -> json.skipChildren();
                 }
             }
             return new Manifest(key, version, strategy, contentType, size, sha256, createdAt, replicated, erasureCoded,
-                    fieldOrder, attributes);
-        } catch (JacksonException e) {
-            throw new IllegalStateException("unreadable manifest in etcd: " + e.getOriginalMessage(), e);
+                    fieldOrder, attributes, fieldPrints);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new IllegalStateException("unreadable manifest in etcd: " + (e instanceof JacksonException j
+                    ? j.getOriginalMessage() : e.getMessage()), e);
         }
     }
 

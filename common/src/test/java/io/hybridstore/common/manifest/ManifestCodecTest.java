@@ -1,5 +1,6 @@
 package io.hybridstore.common.manifest;
 
+import io.hybridstore.common.json.FieldPrint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +44,9 @@ class ManifestCodecTest {
                         new ErasureCodedPart(4, 2, 0, "00", List.of()), null,
                         new ObjectAttributes("abc-2", Map.of("owner", "ann", "x", "\"quoted\""),
                                 Map.of("cache-control", "no-cache"), List.of(5_242_880L, 17L))),
+                new Manifest("b/h", "v6", Strategy.FIELD_HYBRID, "application/json", 5011, null, 4L, hot,
+                        erasureCoded(Strategy.FIELD_HYBRID, null, null).erasureCoded(), List.of("count", "text"), null,
+                        List.of(new FieldPrint(true, 2, 0x0123_4567_89ab_cdefL), new FieldPrint(false, 4999, -1L))),
                 new Manifest("b/e", "v5", Strategy.REPLICATION, "application/octet-stream", 3, "11", 3L,
                         new ReplicatedPart(3, "11", List.of(new Replica("n1", "v5.data.0", 1))), null, null,
                         new ObjectAttributes("abc", Map.of(), Map.of())));
