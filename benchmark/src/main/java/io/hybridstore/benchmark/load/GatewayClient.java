@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The public API of a running cluster through one keep-alive HTTP/1.1 client, safe for concurrent use. HTTP/1.1 is
@@ -20,6 +22,8 @@ import java.util.StringJoiner;
  */
 public final class GatewayClient {
 
+    private static final Pattern BYTES_WRITTEN = Pattern.compile(
+            "^hybridstore_storage_bytes_written_bytes_total(?:\\{[^}]*})? ([0-9.E+]+)$", Pattern.MULTILINE);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A status and the body; status -1 when the request did not get an answer. */
@@ -93,11 +97,20 @@ public final class GatewayClient {
         return json(url + "/storage_usage").get("total_system_size").asLong();
     }
 
-    /** Sum of every storage node's bytes-written counter (blob records appended to its segments). */
+    /**
+     * Sum of every storage node's bytes-written counter (blob records appended to its segments), from the nodes'
+     * metrics: open to scrapers, while a node's other endpoints serve only the cluster's own services.
+     */
     public long bytesWritten() throws IOException, InterruptedException {
         long total = 0;
         for (String node : json(url + "/node_status").propertyNames()) {
-            total += json(node + "/info").get("bytes_written").asLong();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(node + "/actuator/prometheus"))
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher counter = BYTES_WRITTEN.matcher(metrics.body());
+            if (metrics.statusCode() != 200 || !counter.find()) {
+                throw new IOException(node + " does not expose hybridstore_storage_bytes_written_bytes_total");
+            }
+            total += (long) Double.parseDouble(counter.group(1));
         }
         return total;
     }
