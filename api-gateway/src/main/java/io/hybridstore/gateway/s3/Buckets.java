@@ -23,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -48,6 +50,8 @@ final class Buckets {
     /** AWS's rules for new buckets: 3–63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
+    private static final long SEEN_NANOS = 1_000_000_000L;
+    private static final int MAX_SEEN = 10_000;
 
     /** What etcd holds per bucket. */
     record Settings(long createdAt, String strategy, boolean deleting) {
@@ -60,6 +64,7 @@ final class Buckets {
         }
     }
 
+    private final Map<String, Long> recentlySeen = new ConcurrentHashMap<>();
     private final KV kv;
     private final EtcdKeys keys;
     private final ManifestStore manifests;
@@ -90,6 +95,24 @@ final class Buckets {
 
     Optional<Bucket> find(String name) {
         return await(kv.get(keys.bucket(name))).getKvs().stream().findFirst().map(this::bucket);
+    }
+
+    /**
+     * Throws NoSuchBucket unless the bucket existed at most {@value #SEEN_NANOS} ns ago: for reads, which then cost
+     * one etcd request (the manifest) instead of two. A bucket is deleted only empty, so a read that trusts a
+     * bucket deleted a moment ago finds no object in it anyway; writes are conditional on the bucket's record in
+     * their commit and never use this.
+     */
+    void requireSeen(String name) {
+        Long seen = recentlySeen.get(name);
+        if (seen != null && System.nanoTime() - seen < SEEN_NANOS) {
+            return;
+        }
+        require(name);
+        if (recentlySeen.size() >= MAX_SEEN) {
+            recentlySeen.clear();
+        }
+        recentlySeen.put(name, System.nanoTime());
     }
 
     /** The bucket, or NoSuchBucket. */
@@ -174,6 +197,7 @@ final class Buckets {
         if (!deleted) {
             throw changedWhileDeleting(name);
         }
+        recentlySeen.remove(name);
         log.info("Deleted bucket '{}'", name);
     }
 

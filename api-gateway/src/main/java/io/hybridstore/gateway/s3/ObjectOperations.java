@@ -234,7 +234,7 @@ final class ObjectOperations {
 
     /** GetObject, or with {@code head} HeadObject, which answers the same headers and reads no blob. */
     void get(S3Request request, HttpServletResponse response, boolean head) throws IOException {
-        buckets.require(request.bucket());
+        buckets.requireSeen(request.bucket());
         requireNullVersion(request);
         String key = Buckets.objectKey(request.bucket(), request.key());
         if (head) {
