@@ -139,8 +139,9 @@ public class ReadCoordinator {
     /**
      * The committed version's top-level fields named in {@code fields}, as one JSON object in stored order; fields
      * it does not have are absent. A {@code field_hybrid} version reads only the parts that hold requested fields
-     * (its field prints say which; without them the hot part is read first, the cold part when a field is missing); any other version is read whole and must be a JSON object
-     * ({@link NotAnObjectException} otherwise). Retried on a newer version like {@link #read}.
+     * (its field prints say which; without them the hot part is read first, the cold part when a field is missing);
+     * any other version is read whole and must be a JSON object ({@link NotAnObjectException} otherwise). Retried
+     * on a newer version like {@link #read}.
      */
     public Projection project(String key, Set<String> fields) {
         Manifest manifest = current(key);

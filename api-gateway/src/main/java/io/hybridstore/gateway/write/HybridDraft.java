@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -168,13 +169,8 @@ final class HybridDraft implements Draft {
     /** The fields a stored field_hybrid version keeps in its hot part: its prints say, else its hot part is read. */
     static Set<String> storedHotFields(Manifest stored, PartReader reader) {
         if (stored.fieldPrints() != null) {
-            Set<String> hot = new HashSet<>();
-            stored.printsByField().forEach((name, print) -> {
-                if (print.hot()) {
-                    hot.add(name);
-                }
-            });
-            return hot;
+            return stored.printsByField().entrySet().stream().filter(field -> field.getValue().hot())
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
         }
         if (stored.replicated() == null) {
             return Set.of();
