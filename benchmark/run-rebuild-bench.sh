@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild benchmark against a running local cluster (scripts/cluster.sh up): writes N ~100 KB objects of mixed
+# Rebuild benchmark against a running local cluster (scripts/cluster.sh up): writes N objects (--size bytes, 100 KB) of mixed
 # strategies, wipes storage-node-1 (SIGKILL, delete its data directory, start it) and times the healer until every
 # object is fully redundant again. Usage: benchmark/run-rebuild-bench.sh [--objects 2000] [other RebuildBenchmark args]
 set -euo pipefail

@@ -16,6 +16,7 @@ import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.common.node.StorageNodeException;
 import io.hybridstore.erasure.ReedSolomon;
+import io.hybridstore.healer.cluster.Pacer;
 import io.hybridstore.healer.leadership.LeaderGate;
 import io.hybridstore.healer.repair.RepairPlan.ReplicaFix;
 import io.hybridstore.healer.repair.RepairPlan.ShardFix;
@@ -55,10 +56,13 @@ final class RepairExecutor {
     private final NodeBlobs nodeBlobs;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final StripeFetcher stripes;
+    private final Pacer writePacer;
 
+    /** @param writePacer paces the bytes repairs write, all of this executor's repairs together */
     RepairExecutor(ManifestStore manifests, NodeDirectory directory, StorageNodeClient client, LeaderGate gate,
-                   HealerStats stats) {
+                   HealerStats stats, Pacer writePacer) {
         this.manifests = manifests;
+        this.writePacer = writePacer;
         this.directory = directory;
         this.client = client;
         this.gate = gate;
@@ -186,6 +190,12 @@ final class RepairExecutor {
         }
         var node = directory.resolve(nodeId)
                 .orElseThrow(() -> new RepairAbandonedException("target node " + nodeId + " is unknown", false));
+        try {
+            writePacer.acquire(data.length);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepairAbandonedException("interrupted while pacing the repair's writes", false);
+        }
         written.add(new BlobRef(nodeId, blob));
         client.put(node, new BlobId(blob), data, crc);
     }
@@ -208,13 +218,16 @@ final class RepairExecutor {
         return written.stream().filter(ref -> !referenced.contains(ref)).toList();
     }
 
-    /** Best effort: a blob left behind here is unreferenced, and garbage collection removes it after its grace. */
+    /**
+     * Best effort: a blob left behind here is unreferenced, and garbage collection removes it after its grace. For
+     * the same reason the deletes need not be durable, which spares each repair an fsync on every node it cleans.
+     */
     private void deleteQuietly(List<BlobRef> blobs) {
         for (BlobRef ref : blobs) {
             if (!gate.isLeader()) {
                 return;
             }
-            nodeBlobs.delete(ref, true);
+            nodeBlobs.delete(ref, false);
         }
     }
 }

@@ -16,6 +16,7 @@ import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.healer.cluster.NodeLiveness;
+import io.hybridstore.healer.cluster.Pacer;
 import io.hybridstore.healer.cluster.NodeState;
 import io.hybridstore.healer.repair.RepairExecutor.Outcome;
 import io.hybridstore.healer.status.HealerStats;
@@ -68,7 +69,7 @@ class RepairExecutorTest {
                 Clock.systemUTC());
         stats = new HealerStats(new SimpleMeterRegistry(), Clock.systemUTC());
         executor = new RepairExecutor(store, directory, new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1),
-                Duration.ofSeconds(10)), () -> true, stats);
+                Duration.ofSeconds(10)), () -> true, stats, new Pacer(1e12));
     }
 
     @AfterAll

@@ -74,7 +74,8 @@ class UnreadableManifestTest {
                 Duration.ofSeconds(5), Clock.systemUTC());
         return new RepairService(store, directory, new NodeLiveness(directory, Duration.ofSeconds(30), Clock.systemUTC()),
                 new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> true, stats,
-                new RepairProperties(Duration.ofMinutes(1), pageSize, 10_000, Duration.ofSeconds(30), 3),
+                new RepairProperties(Duration.ofMinutes(1), pageSize, 10_000, 4, Duration.ofSeconds(30), 3,
+                        DataSize.ofGigabytes(1)),
                 new ScrubProperties(Duration.ofHours(24), DataSize.ofGigabytes(1)), client, keys,
                 EtcdProperties.plain(List.of(etcd.endpoint()), "/unreadable-test/", Duration.ofSeconds(5)),
                 Clock.systemUTC());

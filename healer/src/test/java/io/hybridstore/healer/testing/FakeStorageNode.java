@@ -6,6 +6,7 @@ import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobWire;
 import io.hybridstore.common.node.BlobWireServer;
 import io.hybridstore.common.node.NodeInfo;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,18 +15,22 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * A storage node's blob API in memory — puts, gets and deletes over the blob protocol, the listing over HTTP — for
- * tests that need the healer's real client to write, read and delete blobs. {@link #holdPuts()} makes every put
- * wait until released.
+ * tests that need the healer's real client to write, read and delete blobs, and the batch check over HTTP (from its
+ * index: every blob it holds is intact). {@link #holdPuts()} makes every put wait until released.
  */
 public final class FakeStorageNode implements AutoCloseable {
 
@@ -36,6 +41,8 @@ public final class FakeStorageNode implements AutoCloseable {
     private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
     private volatile CountDownLatch putGate = new CountDownLatch(0);
     private volatile CountDownLatch putArrived = new CountDownLatch(1);
+    private volatile Semaphore heldPuts = new Semaphore(0);
+    private final JsonMapper json = JsonMapper.builder().build();
 
     public FakeStorageNode(String id) {
         this.id = id;
@@ -45,7 +52,13 @@ public final class FakeStorageNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/blobs", this::list);
+        server.createContext("/blobs", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/blobs/check")) {
+                check(exchange);
+            } else {
+                list(exchange);
+            }
+        });
         server.start();
         try {
             wire = BlobWireServer.start(new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(60),
@@ -89,6 +102,7 @@ public final class FakeStorageNode implements AutoCloseable {
      */
     public void holdPuts() {
         putArrived = new CountDownLatch(1);
+        heldPuts = new Semaphore(0);
         putGate = new CountDownLatch(1);
     }
 
@@ -100,12 +114,25 @@ public final class FakeStorageNode implements AutoCloseable {
         putArrived.await();
     }
 
+    /** Whether {@code count} puts are held at once within {@code timeout}: held, none of them can have finished. */
+    public boolean awaitHeldPuts(int count, Duration timeout) throws InterruptedException {
+        return heldPuts.tryAcquire(count, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Held puts that arrived and were not yet counted by {@link #awaitHeldPuts}. */
+    public int moreHeldPuts() {
+        return heldPuts.availablePermits();
+    }
+
     private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body, SocketAddress from)
             throws IOException {
         String blob = request.id().value();
         return switch (request.op()) {
             case PUT -> {
                 byte[] data = body.readAllBytes();
+                if (putGate.getCount() > 0) {
+                    heldPuts.release();
+                }
                 putArrived.countDown();
                 try {
                     putGate.await();
@@ -126,6 +153,18 @@ public final class FakeStorageNode implements AutoCloseable {
                 yield new BlobWire.Response(204, 0, new byte[0]);
             }
         };
+    }
+
+    private void check(HttpExchange exchange) throws IOException {
+        List<String> ids = new ArrayList<>();
+        json.readTree(exchange.getRequestBody().readAllBytes()).get("ids").forEach(id -> ids.add(id.asString()));
+        byte[] body = json.writeValueAsBytes(Map.of("intact", ids.stream().filter(blobs::containsKey).toList(),
+                "missing", ids.stream().filter(id -> !blobs.containsKey(id)).toList(), "corrupt", List.of()));
+        try (exchange) {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 
     /** Every blob in one page; enough for the handful a test holds. */
