@@ -1,6 +1,5 @@
 package io.hybridstore.healer.repair;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.hybridstore.common.auth.TestAuth;
 import io.hybridstore.common.etcd.EtcdKeys;
@@ -12,7 +11,6 @@ import io.hybridstore.common.manifest.ReplicatedPart;
 import io.hybridstore.common.manifest.Strategy;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.node.NodeDirectory;
-import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.StorageNodeClient;
 import io.hybridstore.healer.cluster.NodeLiveness;
 import io.hybridstore.healer.scrub.ScrubProperties;
@@ -61,9 +59,7 @@ class ParallelRepairTest {
         store = new ManifestStore(client.getKVClient(), keys, Duration.ofSeconds(5));
         nodes = IntStream.rangeClosed(1, 3).mapToObj(i -> new FakeStorageNode("n" + i)).toList();
         for (FakeStorageNode node : nodes) {
-            NodeInfo info = node.info();
-            client.getKVClient().put(keys.node(info.id()), ByteSequence.from("{\"id\":\"" + info.id() + "\",\"url\":\""
-                    + info.url() + "\",\"wire\":\"" + info.wire() + "\"}", StandardCharsets.UTF_8)).get();
+            node.register(client.getKVClient(), keys);
         }
         long crc = Checksums.crc32c(DATA);
         for (int i = 0; i < DAMAGED; i++) {

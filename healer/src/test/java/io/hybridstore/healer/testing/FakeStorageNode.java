@@ -2,11 +2,13 @@ package io.hybridstore.healer.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.hybridstore.common.etcd.EtcdKeys;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobWire;
 import io.hybridstore.common.node.BlobWireServer;
 import io.hybridstore.common.node.NodeInfo;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +46,6 @@ public final class FakeStorageNode implements AutoCloseable {
     private volatile CountDownLatch putGate = new CountDownLatch(0);
     private volatile CountDownLatch putArrived = new CountDownLatch(1);
     private volatile Semaphore heldPuts = new Semaphore(0);
-    private final JsonMapper json = JsonMapper.builder().build();
 
     public FakeStorageNode(String id) {
         this.id = id;
@@ -71,6 +74,13 @@ public final class FakeStorageNode implements AutoCloseable {
 
     public NodeInfo info() {
         return new NodeInfo(id, "http://127.0.0.1:" + server.getAddress().getPort(), "127.0.0.1:" + wire.port());
+    }
+
+    /** Registers this node in etcd as a live storage node does, so node directories and liveness find it. */
+    public void register(KV kv, EtcdKeys keys) throws Exception {
+        NodeInfo info = info();
+        kv.put(keys.node(info.id()), ByteSequence.from("{\"id\":\"" + info.id() + "\",\"url\":\"" + info.url()
+                + "\",\"wire\":\"" + info.wire() + "\"}", StandardCharsets.UTF_8)).get();
     }
 
     public void store(String blob, byte[] data) {
@@ -155,16 +165,29 @@ public final class FakeStorageNode implements AutoCloseable {
         };
     }
 
+    /** Blob ids are plain tokens, so the request's id list and the answer are handled as text, as the listing is. */
     private void check(HttpExchange exchange) throws IOException {
+        String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher list = Pattern.compile("\"ids\":\\[([^\\]]*)]").matcher(request);
         List<String> ids = new ArrayList<>();
-        json.readTree(exchange.getRequestBody().readAllBytes()).get("ids").forEach(id -> ids.add(id.asString()));
-        byte[] body = json.writeValueAsBytes(Map.of("intact", ids.stream().filter(blobs::containsKey).toList(),
-                "missing", ids.stream().filter(id -> !blobs.containsKey(id)).toList(), "corrupt", List.of()));
+        if (list.find()) {
+            Matcher id = Pattern.compile("\"([^\"]+)\"").matcher(list.group(1));
+            while (id.find()) {
+                ids.add(id.group(1));
+            }
+        }
+        byte[] body = ("{\"intact\":" + quoted(ids.stream().filter(blobs::containsKey).toList()) + ",\"missing\":"
+                + quoted(ids.stream().filter(id -> !blobs.containsKey(id)).toList()) + ",\"corrupt\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
         try (exchange) {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
         }
+    }
+
+    private static String quoted(List<String> ids) {
+        return ids.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(",", "[", "]"));
     }
 
     /** Every blob in one page; enough for the handful a test holds. */
