@@ -70,6 +70,30 @@ final class Api {
         return send(HttpRequest.newBuilder(uri("/delete/" + encodePath(key))).DELETE());
     }
 
+    /** {@code total_system_size} of {@code /storage_usage}: the bytes every node holds. */
+    long storageUsage() {
+        return get("/storage_usage").json().get("total_system_size").asLong();
+    }
+
+    /**
+     * The storage usage once it is {@code expected}, else as it is after 10 s: an overwrite's displaced blobs are
+     * deleted shortly after its answer ({@code hybridstore.gateway.discard.delay}), not before it.
+     */
+    long storageUsageOnceAt(long expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long usage = storageUsage();
+        while (usage != expected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            usage = storageUsage();
+        }
+        return usage;
+    }
+
     Response get(String pathAndQuery) {
         return call("GET", pathAndQuery, null, null);
     }

@@ -40,14 +40,14 @@ class ErasureCodedEndToEndTest {
     void largeObjectIsStripedAndReadBackExactly() {
         String key = "e2e/ec/large";
         String value = Values.large(2_600_000, 7);
-        long before = usage();
+        long before = api.storageUsage();
         Api.Response written = api.write(key, "ec", value);
         assertThat(written.status()).as(written.text()).isEqualTo(200);
         assertThat(written.json().get("total_chunks").asInt()).as("3 stripes of 1 MiB").isEqualTo(18);
         assertThat(api.read(key).text()).isEqualTo(value);
-        assertThat(usage() - before).as("1.5x overhead of RS(4,2)").isBetween((long) (value.length() * 1.5), (long) (value.length() * 1.5) + 64);
+        assertThat(api.storageUsage() - before).as("1.5x overhead of RS(4,2)").isBetween((long) (value.length() * 1.5), (long) (value.length() * 1.5) + 64);
         assertThat(api.delete(key).status()).isEqualTo(200);
-        assertThat(usage()).isEqualTo(before);
+        assertThat(api.storageUsage()).isEqualTo(before);
     }
 
     @Test
@@ -55,7 +55,7 @@ class ErasureCodedEndToEndTest {
         String key = "e2e/ec/degraded";
         String value = Values.large(300_000, 3);
         assertThat(api.write(key, "ec", value).status()).isEqualTo(200);
-        long before = usage();
+        long before = api.storageUsage();
         List<String> stopped = List.of("storage-node-2", "storage-node-5");
         stopped.forEach(cluster::kill);
         try {
@@ -70,7 +70,7 @@ class ErasureCodedEndToEndTest {
         } finally {
             stopped.forEach(cluster::start);
         }
-        assertThat(usage()).as("the refused write left no blob behind").isEqualTo(before);
+        assertThat(api.storageUsage()).as("the refused write left no blob behind").isEqualTo(before);
         assertThat(api.delete(key).status()).isEqualTo(200);
     }
 
@@ -78,26 +78,26 @@ class ErasureCodedEndToEndTest {
     void chunkedBodyIsStreamedIntoStripesWithoutADeclaredLength() {
         String key = "e2e/ec/chunked";
         String value = Values.large(2_600_000, 11);
-        long before = usage();
+        long before = api.storageUsage();
         Api.Response written = postChunked(key, value.getBytes(StandardCharsets.UTF_8));
         assertThat(written.status()).as(written.text()).isEqualTo(200);
         assertThat(written.json().get("size").asLong()).isEqualTo(value.length());
         assertThat(written.json().get("total_chunks").asInt()).as("3 stripes of 1 MiB").isEqualTo(18);
         assertThat(api.read(key).text()).isEqualTo(value);
         assertThat(api.delete(key).status()).isEqualTo(200);
-        assertThat(usage()).isEqualTo(before);
+        assertThat(api.storageUsage()).isEqualTo(before);
     }
 
     @Test
     void bodyFoundInvalidAfterStripesWereWrittenLeavesNothingBehind() {
         String key = "e2e/ec/invalid-tail";
         String value = Values.large(2_600_000, 12);
-        long before = usage();
+        long before = api.storageUsage();
         Api.Response refused = postChunked(key, (value + ",\"garbage\"]").getBytes(StandardCharsets.UTF_8));
         assertThat(refused.status()).as(refused.text()).isEqualTo(422);
         assertThat(refused.json().get("error").asString()).isEqualTo("invalid_json");
         assertThat(api.read(key).status()).isEqualTo(404);
-        assertThat(usage()).as("the stripes written before the body turned out invalid are deleted").isEqualTo(before);
+        assertThat(api.storageUsage()).as("the stripes written before the body turned out invalid are deleted").isEqualTo(before);
     }
 
     @Test
@@ -156,7 +156,4 @@ class ErasureCodedEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     }
 
-    private long usage() {
-        return api.get("/storage_usage").json().get("total_system_size").asLong();
-    }
 }

@@ -35,7 +35,7 @@ class FieldHybridEndToEndTest {
         assertThat(created.get("is_pure_hot_update").asBoolean()).isFalse();
         assertThat(created.get("operation_type").asString()).isEqualTo("Cold Update");
         assertThat(created.get("cold_chunks_written").asInt()).isEqualTo(6);
-        long usageAfterCreate = usage();
+        long usageAfterCreate = api.storageUsage();
 
         String second = "{\"like_count\":2,\"description\":" + quoted(description) + ",\"view_count\":11}";
         JsonNode updated = api.write(key, "field_hybrid", second).json();
@@ -44,7 +44,8 @@ class FieldHybridEndToEndTest {
         assertThat(updated.get("cold_chunks_written").asInt()).isZero();
         assertThat(updated.get("hot_nodes_written").asInt()).isEqualTo(3);
         assertThat(api.read(key).text()).isEqualTo(second);
-        assertThat(usage()).as("the cold part is shared, the hot part replaced in place").isEqualTo(usageAfterCreate);
+        assertThat(api.storageUsageOnceAt(usageAfterCreate))
+                .as("the cold part is shared, the hot part replaced in place").isEqualTo(usageAfterCreate);
 
         String third = "{\"like_count\":3,\"description\":\"changed\",\"view_count\":12}";
         JsonNode coldChange = api.write(key, "field_hybrid", third).json();
@@ -86,7 +87,7 @@ class FieldHybridEndToEndTest {
     @Test
     void changingStrategyLeavesNoOrphanBlobs() {
         String key = "e2e/hybrid/strategy-change";
-        long before = usage();
+        long before = api.storageUsage();
         String[] strategies = {"replication", "ec", "field_hybrid", "ec", "replication", "field_hybrid"};
         for (int i = 0; i < strategies.length; i++) {
             String value = "{\"like_count\":" + i + ",\"text\":" + quoted(Values.large(5_000, i)) + "}";
@@ -95,12 +96,9 @@ class FieldHybridEndToEndTest {
             assertThat(api.read(key).text()).isEqualTo(value);
         }
         assertThat(api.delete(key).status()).isEqualTo(200);
-        assertThat(usage()).isEqualTo(before);
+        assertThat(api.storageUsageOnceAt(before)).isEqualTo(before);
     }
 
-    private long usage() {
-        return api.get("/storage_usage").json().get("total_system_size").asLong();
-    }
 
     private static String quoted(String json) {
         return "\"" + json.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";

@@ -72,7 +72,7 @@ public class BlobFanout {
     }
 
     /**
-     * Deletes blobs that no manifest references any more (a displaced version, an aborted write) without waiting
+     * Deletes blobs that no manifest references (an aborted write's) without waiting
      * for the nodes to make the deletes durable: that would add an fsync'ed round trip to every overwrite, and a
      * delete a crash undoes only brings back garbage, which the healer collects. Returns the number not deleted.
      */

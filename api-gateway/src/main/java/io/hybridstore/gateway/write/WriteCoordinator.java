@@ -33,7 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * The write protocol of DESIGN.md, top to bottom: read the current manifest → plan → PENDING intent → blobs in
- * parallel → quorum → conditional commit → delete displaced blobs → COMMITTED.
+ * parallel → quorum → conditional commit → COMMITTED, and the displaced blobs queued for deletion after the answer
+ * ({@link Discards}).
  *
  * <p>Until the commit, any failure removes what was written and closes the intent as ABORTED. When the commit's
  * outcome is unknown (etcd timed out), the intent is left open for the healer instead: deleting blobs that may
@@ -51,6 +52,7 @@ public class WriteCoordinator {
     private final ManifestStore manifests;
     private final IntentLog intents;
     private final BlobFanout fanout;
+    private final Discards discards;
     private final PartWriter writer;
     private final PartReader reader;
     private final ReadCoordinator reads;
@@ -61,12 +63,13 @@ public class WriteCoordinator {
     private final KeyLocks merging = new KeyLocks();
 
     WriteCoordinator(GatewayProperties properties, ManifestStore manifests, IntentLog intents, BlobFanout fanout,
-                     PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock,
+                     Discards discards, PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock,
                      HotFieldLearner learner, LearningProperties learning) {
         this.properties = properties;
         this.manifests = manifests;
         this.intents = intents;
         this.fanout = fanout;
+        this.discards = discards;
         this.writer = writer;
         this.reader = reader;
         this.reads = reads;
@@ -211,7 +214,7 @@ public class WriteCoordinator {
             Committed committed = commit(key, draft, current, intent, pinned, guard);
             settled = true;
             committed.displaced().ifPresent(previous -> {
-                fanout.discardAll(previous.manifest().blobsNotIn(committed.manifest()));
+                discards.discard(previous.manifest().blobsNotIn(committed.manifest()));
                 if (previous.manifest().strategy() == Strategy.FIELD_HYBRID
                         && committed.manifest().strategy() == Strategy.FIELD_HYBRID) {
                     learner.overwritten(key, previous.manifest(), committed.manifest());

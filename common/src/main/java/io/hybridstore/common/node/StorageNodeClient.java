@@ -109,6 +109,22 @@ public final class StorageNodeClient {
         }
     }
 
+    /**
+     * Deletes the blobs in one exchange, without waiting for the deletes to be on disk: for blobs nothing references
+     * any more (see {@link #delete(NodeInfo, BlobId, boolean)}). Blobs the node does not have count as deleted.
+     */
+    public void discardMany(NodeInfo node, List<BlobId> ids) {
+        byte[] body = BlobWire.idList(ids);
+        String operation = "delete of " + ids.size() + " blobs";
+        BlobWire.Response response = exchange(node, operation, body.length, (out, in) -> {
+            BlobWire.writeRequest(out, auth, BlobWire.Op.DELETE_MANY, BlobWire.FLAG_NOT_DURABLE, null, 0, body);
+            return BlobWire.readResponse(in);
+        });
+        if (response.status() != 204) {
+            throw StorageNodeException.status(node, operation, response.status(), response.body());
+        }
+    }
+
     /** One page of the node's blobs in id order, starting after {@code after} (null for the first page). */
     public BlobPage list(NodeInfo node, String after, int limit) {
         String query = "?limit=" + limit + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));

@@ -19,6 +19,8 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -74,7 +76,38 @@ class BlobWireTest {
                 blobs.remove(request.id().value());
                 yield new BlobWire.Response(request.durable() ? 204 : 299, 0, new byte[0]);
             }
+            case DELETE_MANY -> {
+                byte[] list = body.readAllBytes();
+                request.verify(TestAuth.AUTH, list);
+                BlobWire.parseIdList(list).orElseThrow().forEach(id -> blobs.remove(id.value()));
+                yield new BlobWire.Response(request.durable() ? 299 : 204, 0, new byte[0]);
+            }
         };
+    }
+
+    @Test
+    void oneExchangeDeletesManyBlobsWithoutDurability() throws IOException {
+        NodeInfo node = start(Duration.ofSeconds(60));
+        List<BlobId> ids = new ArrayList<>();
+        for (int i = 0; i < BlobWire.MAX_IDS_PER_DELETE; i++) {
+            ids.add(new BlobId("v" + i + ".data." + i % 3));
+            blobs.put(ids.getLast().value(), new byte[]{1});
+        }
+        blobs.put("kept", new byte[]{2});
+
+        client.discardMany(node, ids);
+
+        assertThat(blobs).containsOnlyKeys("kept");
+    }
+
+    @Test
+    void anIdListIsOnlyValidIds() {
+        assertThat(BlobWire.parseIdList(BlobWire.idList(List.of(new BlobId("a.b.0"), new BlobId("c")))))
+                .hasValue(List.of(new BlobId("a.b.0"), new BlobId("c")));
+        assertThat(BlobWire.parseIdList("a\n../etc".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(BlobWire.parseIdList("a\n\nb".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(BlobWire.parseIdList("x\n".repeat(BlobWire.MAX_IDS_PER_DELETE).concat("y")
+                .getBytes(StandardCharsets.US_ASCII))).isEmpty();
     }
 
     @Test

@@ -136,6 +136,13 @@ public final class FakeStorageNode implements AutoCloseable {
 
     private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body, SocketAddress from)
             throws IOException {
+        if (request.op() == BlobWire.Op.DELETE_MANY) {
+            BlobWire.parseIdList(body.readAllBytes()).orElseThrow().forEach(id -> {
+                blobs.remove(id.value());
+                createdAt.remove(id.value());
+            });
+            return new BlobWire.Response(204, 0, new byte[0]);
+        }
         String blob = request.id().value();
         return switch (request.op()) {
             case PUT -> {
@@ -157,7 +164,7 @@ public final class FakeStorageNode implements AutoCloseable {
                 yield data == null ? new BlobWire.Response(404, 0, new byte[0])
                         : new BlobWire.Response(200, Checksums.crc32c(data), data);
             }
-            case DELETE -> {
+            case DELETE, DELETE_MANY -> {
                 blobs.remove(blob);
                 createdAt.remove(blob);
                 yield new BlobWire.Response(204, 0, new byte[0]);

@@ -1,6 +1,7 @@
 package io.hybridstore.storagenode.api;
 
 import io.hybridstore.common.auth.ClusterAuth;
+import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobWire;
 import io.hybridstore.common.node.BlobWireServer;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -72,11 +74,16 @@ public final class BlobWireEndpoint implements AutoCloseable {
         long start = System.nanoTime();
         BlobWire.Response response;
         try {
-            byte[] data = request.op() == BlobWire.Op.PUT ? readPut(request, body) : EMPTY;
+            byte[] data = switch (request.op()) {
+                case PUT -> readPut(request, body);
+                case DELETE_MANY -> readIdList(request, body);
+                case GET, DELETE -> EMPTY;
+            };
             try {
                 request.verify(auth, data);
             } catch (ClusterAuth.UnauthenticatedException e) {
-                refusals.refused("wire", from, request.op().name().toLowerCase(Locale.ROOT) + " " + request.id(), e);
+                refusals.refused("wire", from, request.op().name().toLowerCase(Locale.ROOT)
+                        + (request.id() == null ? "" : " " + request.id()), e);
                 throw e;
             }
             response = switch (request.op()) {
@@ -87,6 +94,13 @@ public final class BlobWireEndpoint implements AutoCloseable {
                 case GET -> get(request);
                 case DELETE -> {
                     store.delete(request.id(), request.durable());
+                    yield new BlobWire.Response(204, 0, EMPTY);
+                }
+                case DELETE_MANY -> {
+                    List<BlobId> ids = BlobWire.parseIdList(data).orElseThrow(() -> new BadRequestException(
+                            "a delete of many blobs names at most " + BlobWire.MAX_IDS_PER_DELETE
+                                    + " valid blob ids, one per line"));
+                    ids.forEach(id -> store.delete(id, request.durable()));
                     yield new BlobWire.Response(204, 0, EMPTY);
                 }
             };
@@ -109,6 +123,24 @@ public final class BlobWireEndpoint implements AutoCloseable {
         }
         admission.requireAcceptingWrites();
         return bodies.read(body, request.bodyLength());
+    }
+
+    /** Read whole, outside the body budget: at most a few hundred KB, and the connection's read timeout holds. */
+    private static byte[] readIdList(BlobWire.RequestHeader request, InputStream body) {
+        if (request.bodyLength() > BlobWire.MAX_ID_LIST_BYTES) {
+            throw new BadRequestException("a delete of many blobs names at most " + BlobWire.MAX_IDS_PER_DELETE
+                    + " blobs");
+        }
+        try {
+            byte[] list = body.readNBytes(request.bodyLength());
+            if (list.length < request.bodyLength()) {
+                throw new BadRequestException("the list of blobs ended after " + list.length + " of "
+                        + request.bodyLength() + " bytes");
+            }
+            return list;
+        } catch (IOException e) {
+            throw new BadRequestException("could not read the list of blobs: " + e.getMessage());
+        }
     }
 
     private BlobWire.Response get(BlobWire.RequestHeader request) {

@@ -6,6 +6,7 @@ import io.hybridstore.common.hash.Checksums;
 import io.hybridstore.common.node.BlobCheck;
 import io.hybridstore.common.node.BlobPage;
 import io.hybridstore.common.node.BlobStat;
+import io.hybridstore.common.node.BlobWire;
 import io.hybridstore.common.node.NodeInfo;
 import io.hybridstore.common.node.NodeUsage;
 import io.hybridstore.common.node.StorageNodeClient;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,6 +144,34 @@ class BlobApiTest {
 
         assertThat(client.get(node, id, OptionalLong.empty())).isEmpty();
         assertThat(send("DELETE", "/blobs/v1.data.lazy?durable=maybe", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void oneRequestDiscardsManyBlobsAndIgnoresAbsentOnes() {
+        List<BlobId> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(new BlobId("v" + i + ".hot.0"));
+            client.put(node, ids.getLast(), bytes("copy " + i), Checksums.crc32c(bytes("copy " + i)));
+        }
+        ids.add(new BlobId("never-stored"));
+        client.put(node, new BlobId("v-kept.hot.0"), bytes("kept"), Checksums.crc32c(bytes("kept")));
+
+        client.discardMany(node, ids);
+
+        assertThat(ids).allSatisfy(id -> assertThat(client.get(node, id, OptionalLong.empty())).isEmpty());
+        assertThat(client.get(node, new BlobId("v-kept.hot.0"), OptionalLong.empty())).hasValue(bytes("kept"));
+    }
+
+    @Test
+    void aDiscardOfMoreBlobsThanOneRequestMayNameIsRefused() {
+        List<BlobId> ids = new ArrayList<>();
+        for (int i = 0; i <= BlobWire.MAX_IDS_PER_DELETE; i++) {
+            ids.add(new BlobId("too-many-" + i));
+        }
+
+        assertThatThrownBy(() -> client.discardMany(node, ids))
+                .isInstanceOfSatisfying(StorageNodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("at most " + BlobWire.MAX_IDS_PER_DELETE);
     }
 
     @Test
