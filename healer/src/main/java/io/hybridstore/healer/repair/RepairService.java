@@ -155,41 +155,58 @@ public class RepairService {
         return true;
     }
 
-    /** Sweeps keys after {@code from} (null: the start) up to and including {@code upTo} (null: the end). */
+    /**
+     * Sweeps keys after {@code from} (null: the start) up to and including {@code upTo} (null: the end). A page's
+     * repairs run while the next pages are read ({@link RepairWindow}); the cursor moves only past pages whose
+     * repairs have all ended.
+     */
     private boolean sweepRange(Sweep sweep, String from, String upTo) throws InterruptedException {
-        String after = from;
-        while (true) {
-            if (!gate.isLeader()) {
-                return false;
-            }
-            ManifestPages.Page page = pages.next(after, properties.pageSize());
-            if (page.read() == 0) {
-                return true;
-            }
-            boolean pastEnd = upTo != null && page.last().compareTo(upTo) > 0;
-            List<VersionedManifest> inRange = inPlace(upTo == null ? page.readable()
-                    : page.readable().stream().filter(m -> m.etcdKey().compareTo(upTo) <= 0).toList());
-            if (!inRange.isEmpty()) {
-                sweep.objects().acquire(inRange.size());
-                long bytes = inRange.stream().mapToLong(m -> storedBytes(m.manifest())).sum();
-                if (sweep.bytes() != null) {
-                    sweep.bytes().acquire(bytes);
-                }
-                if (!repairPage(inRange, sweep.verify()) && !gate.isLeader()) {
+        try (RepairWindow window = new RepairWindow(properties.parallelism())) {
+            String after = from;
+            while (true) {
+                if (!gate.isLeader()) {
                     return false;
                 }
-                if (sweep.verify()) {
-                    stats.verified(inRange.size(), bytes);
-                } else {
-                    stats.scanned(inRange.size());
+                ManifestPages.Page page = pages.next(after, properties.pageSize());
+                if (page.read() == 0) {
+                    return finish(sweep, window);
+                }
+                boolean pastEnd = upTo != null && page.last().compareTo(upTo) > 0;
+                List<VersionedManifest> inRange = inPlace(upTo == null ? page.readable()
+                        : page.readable().stream().filter(m -> m.etcdKey().compareTo(upTo) <= 0).toList());
+                after = pastEnd ? upTo : page.last();
+                List<Runnable> repairs = List.of();
+                if (!inRange.isEmpty()) {
+                    sweep.objects().acquire(inRange.size());
+                    long bytes = inRange.stream().mapToLong(m -> storedBytes(m.manifest())).sum();
+                    if (sweep.bytes() != null) {
+                        sweep.bytes().acquire(bytes);
+                    }
+                    DamagedPage damaged = damaged(inRange, sweep.verify());
+                    repairs = damaged.manifests().stream()
+                            .<Runnable>map(d -> () -> executor.execute(d.current(), d.plan(), damaged.verdicts()))
+                            .toList();
+                    if (sweep.verify()) {
+                        stats.verified(inRange.size(), bytes);
+                    } else {
+                        stats.scanned(inRange.size());
+                    }
+                }
+                if (!repairs.isEmpty() && !gate.isLeader()) {
+                    return false;
+                }
+                window.submit(after, repairs);
+                window.doneUpTo().ifPresent(sweep.cursor()::save);
+                if (pastEnd || page.read() < properties.pageSize()) {
+                    return finish(sweep, window);
                 }
             }
-            after = pastEnd ? upTo : page.last();
-            sweep.cursor().save(after);
-            if (pastEnd || page.read() < properties.pageSize()) {
-                return true;
-            }
         }
+    }
+
+    private static boolean finish(Sweep sweep, RepairWindow window) throws InterruptedException {
+        window.awaitAll().ifPresent(sweep.cursor()::save);
+        return true;
     }
 
     /**
@@ -211,12 +228,25 @@ public class RepairService {
     }
 
     /**
-     * Returns true when every damaged manifest of the page was repaired (or none was damaged). The page's repairs run
-     * side by side, {@code parallelism} at a time: one repair is a few round trips that each wait on an fsync (the
-     * new blobs', then etcd's), so one after another a lost node of small objects was rebuilt at ~130 objects a
-     * second; side by side, the nodes and etcd commit many of them with each fsync.
+     * Returns true when every damaged manifest of the page was repaired (or none was damaged). The repairs run side
+     * by side, {@code parallelism} at a time: one repair is a few round trips that each wait on an fsync (the new
+     * blobs', then etcd's), so one after another a lost node of small objects was rebuilt at ~130 objects a second.
      */
     private boolean repairPage(List<VersionedManifest> page, boolean verify) {
+        DamagedPage damaged = damaged(page, verify);
+        if (damaged.manifests().isEmpty()) {
+            return true;
+        }
+        if (!gate.isLeader()) {
+            return false;
+        }
+        return FanOut.map(damaged.manifests(), properties.parallelism(),
+                        d -> executor.execute(d.current(), d.plan(), damaged.verdicts()))
+                .stream().allMatch(outcome -> outcome == RepairExecutor.Outcome.REPAIRED);
+    }
+
+    /** The page's manifests that need a repair, each with its plan, from one batch check per node. */
+    private DamagedPage damaged(List<VersionedManifest> page, boolean verify) {
         NodeLiveness.Snapshot nodes = liveness.snapshot();
         Map<BlobRef, Long> expectedCrc32c = new HashMap<>();
         page.forEach(m -> expectedCrc32c.putAll(m.manifest().blobCrc32cs()));
@@ -229,17 +259,13 @@ public class RepairService {
                 damaged.add(new Damaged(current, plan));
             }
         }
-        if (damaged.isEmpty()) {
-            return true;
-        }
-        if (!gate.isLeader()) {
-            return false;
-        }
-        return FanOut.map(damaged, properties.parallelism(), d -> executor.execute(d.current(), d.plan(), verdicts))
-                .stream().allMatch(outcome -> outcome == RepairExecutor.Outcome.REPAIRED);
+        return new DamagedPage(damaged, verdicts);
     }
 
     private record Damaged(VersionedManifest current, RepairPlan plan) {
+    }
+
+    private record DamagedPage(List<Damaged> manifests, BlobVerdicts verdicts) {
     }
 
     /** What the nodes read to verify a manifest: every replica and every shard. */

@@ -36,8 +36,9 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The damaged manifests of a page are repaired side by side, as many at once as the budget allows and no more: a
- * rebuild of a lost node is bounded by how many repairs wait on fsyncs together, not by one repair's round trips.
+ * Damaged manifests are repaired side by side, as many at once as the budget allows and no more, within a page and
+ * across pages: a rebuild of a lost node is bounded by how many repairs wait on fsyncs together, not by one repair's
+ * round trips or one page's slowest repair.
  */
 class ParallelRepairTest {
 
@@ -61,15 +62,19 @@ class ParallelRepairTest {
         for (FakeStorageNode node : nodes) {
             node.register(client.getKVClient(), keys);
         }
+    }
+
+    /** {@link #DAMAGED} manifests under keys {@code prefix + i}, each missing its replica on n2. */
+    private static void damaged(String prefix) {
         long crc = Checksums.crc32c(DATA);
         for (int i = 0; i < DAMAGED; i++) {
-            String version = "v" + i;
+            String version = prefix + "v" + i;
             nodes.get(0).store(version + ".data.0", DATA);
             nodes.get(2).store(version + ".data.2", DATA);
             List<Replica> replicas = IntStream.range(0, 3)
                     .mapToObj(r -> new Replica("n" + (r + 1), version + ".data." + r, crc)).toList();
-            Manifest manifest = new Manifest("k" + i, version, Strategy.REPLICATION, "application/json", DATA.length,
-                    "s", 0, new ReplicatedPart(DATA.length, "s", replicas), null, null);
+            Manifest manifest = new Manifest(prefix + i, version, Strategy.REPLICATION, "application/json",
+                    DATA.length, "s", 0, new ReplicatedPart(DATA.length, "s", replicas), null, null);
             assertThat(store.putIf(manifest, 0)).isEqualTo(ManifestStore.PutResult.COMMITTED);
         }
     }
@@ -83,8 +88,20 @@ class ParallelRepairTest {
 
     @Test
     void aPageOfDamagedManifestsIsRepairedSideBySideUpToTheParallelism() throws Exception {
+        damaged("page-");
+        assertRepairedWithParallelism("page-", 100);
+    }
+
+    /** A page smaller than the parallelism: repairs of the next pages start while the first page's still run. */
+    @Test
+    void repairsOfSeveralPagesRunSideBySide() throws Exception {
+        damaged("pages-");
+        assertRepairedWithParallelism("pages-", PARALLELISM - 1);
+    }
+
+    private static void assertRepairedWithParallelism(String prefix, int pageSize) throws Exception {
         HealerStats stats = new HealerStats(new SimpleMeterRegistry(), Clock.systemUTC());
-        RepairService repair = service(stats);
+        RepairService repair = service(stats, pageSize);
         FakeStorageNode n2 = nodes.get(1);
         n2.holdPuts();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -110,19 +127,19 @@ class ParallelRepairTest {
         }
         assertThat(stats.view().objectsRepaired()).isEqualTo(DAMAGED);
         for (int i = 0; i < DAMAGED; i++) {
-            Manifest repaired = store.get("k" + i).orElseThrow().manifest();
+            Manifest repaired = store.get(prefix + i).orElseThrow().manifest();
             assertThat(repaired.blobs()).hasSize(3).allSatisfy(ref -> assertThat(nodes.stream()
                     .filter(n -> n.info().id().equals(ref.node())).findFirst().orElseThrow().has(ref.blob()))
                     .as("%s on %s", ref.blob(), ref.node()).isTrue());
         }
     }
 
-    private static RepairService service(HealerStats stats) {
+    private static RepairService service(HealerStats stats, int pageSize) {
         NodeDirectory directory = new NodeDirectory(client.getKVClient(), keys, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Clock.systemUTC());
         return new RepairService(store, directory, new NodeLiveness(directory, Duration.ofSeconds(30), Clock.systemUTC()),
                 new StorageNodeClient(TestAuth.AUTH, Duration.ofSeconds(1), Duration.ofSeconds(20)), () -> true, stats,
-                new RepairProperties(Duration.ofMinutes(1), 100, 10_000, PARALLELISM, Duration.ofSeconds(30), 3,
+                new RepairProperties(Duration.ofMinutes(1), pageSize, 10_000, PARALLELISM, Duration.ofSeconds(30), 3,
                         DataSize.ofGigabytes(1)),
                 new ScrubProperties(Duration.ofHours(24), DataSize.ofGigabytes(1)), client, keys,
                 EtcdProperties.plain(List.of(etcd.endpoint()), "/parallel-repair-test/", Duration.ofSeconds(5)),
