@@ -28,7 +28,7 @@ public record RepairProperties(
         @DefaultValue("60s") @NotNull Duration scanInterval,
         @DefaultValue("200") @Min(1) int pageSize,
         @DefaultValue("2000") @Min(1) int objectsPerSecond,
-        @DefaultValue("16") @Min(1) int parallelism,
+        @DefaultValue("64") @Min(1) int parallelism,
         @DefaultValue("30s") @NotNull Duration nodeGrace,
         @DefaultValue("3") @Min(1) int replicas,
         @DefaultValue("256MB") @NotNull DataSize bytesPerSecond) {
