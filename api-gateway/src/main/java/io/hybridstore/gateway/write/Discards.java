@@ -74,10 +74,12 @@ public class Discards implements AutoCloseable {
         if (refs.isEmpty()) {
             return;
         }
-        if (closed || held.addAndGet(refs.size()) > properties.maxPending()) {
-            if (!closed) {
-                held.addAndGet(-refs.size());
-            }
+        if (closed) {
+            dropped.increment(refs.size());
+            return;
+        }
+        if (held.addAndGet(refs.size()) > properties.maxPending()) {
+            held.addAndGet(-refs.size());
             dropped.increment(refs.size());
             log.debug("Left {} displaced blobs for garbage collection: {} already wait to be deleted", refs.size(),
                     properties.maxPending());

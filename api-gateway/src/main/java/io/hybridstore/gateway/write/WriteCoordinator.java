@@ -63,8 +63,8 @@ public class WriteCoordinator {
     private final KeyLocks merging = new KeyLocks();
 
     WriteCoordinator(GatewayProperties properties, ManifestStore manifests, IntentLog intents, BlobFanout fanout,
-                     Discards discards, PartWriter writer, PartReader reader, ReadCoordinator reads, VersionIds versionIds, Clock clock,
-                     HotFieldLearner learner, LearningProperties learning) {
+                     Discards discards, PartWriter writer, PartReader reader, ReadCoordinator reads,
+                     VersionIds versionIds, Clock clock, HotFieldLearner learner, LearningProperties learning) {
         this.properties = properties;
         this.manifests = manifests;
         this.intents = intents;

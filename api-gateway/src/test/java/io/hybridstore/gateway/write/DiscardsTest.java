@@ -80,7 +80,8 @@ class DiscardsTest {
         nodesAnswer.countDown();
         discards = discards(nodes, Duration.ofMillis(10), 100_000);
 
-        discards.discard(List.of(new BlobRef("storage-node-1", "v1.data.0"), new BlobRef("storage-node-down", "v1.data.1")));
+        discards.discard(List.of(new BlobRef("storage-node-1", "v1.data.0"),
+                new BlobRef("storage-node-down", "v1.data.1")));
 
         awaitDeleted(1);
         assertThat(deleted).containsExactly("storage-node-1/v1.data.0");

@@ -136,14 +136,7 @@ public final class FakeStorageNode implements AutoCloseable {
 
     private BlobWire.Response handle(BlobWire.RequestHeader request, InputStream body, SocketAddress from)
             throws IOException {
-        if (request.op() == BlobWire.Op.DELETE_MANY) {
-            BlobWire.parseIdList(body.readAllBytes()).orElseThrow().forEach(id -> {
-                blobs.remove(id.value());
-                createdAt.remove(id.value());
-            });
-            return new BlobWire.Response(204, 0, new byte[0]);
-        }
-        String blob = request.id().value();
+        String blob = request.id() == null ? null : request.id().value();
         return switch (request.op()) {
             case PUT -> {
                 byte[] data = body.readAllBytes();
@@ -164,9 +157,12 @@ public final class FakeStorageNode implements AutoCloseable {
                 yield data == null ? new BlobWire.Response(404, 0, new byte[0])
                         : new BlobWire.Response(200, Checksums.crc32c(data), data);
             }
-            case DELETE, DELETE_MANY -> {
-                blobs.remove(blob);
-                createdAt.remove(blob);
+            case DELETE -> {
+                delete(blob);
+                yield new BlobWire.Response(204, 0, new byte[0]);
+            }
+            case DELETE_MANY -> {
+                BlobWire.parseIdList(body.readAllBytes()).orElseThrow().forEach(id -> delete(id.value()));
                 yield new BlobWire.Response(204, 0, new byte[0]);
             }
         };
