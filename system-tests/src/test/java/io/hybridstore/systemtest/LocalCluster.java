@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,9 +216,12 @@ final class LocalCluster {
         launcher.resume(launcher.instance(service));
     }
 
-    /** Starts a stopped or killed process again with the command line {@code up} gave it, and waits until healthy. */
-    void start(String service) {
-        startAndAwait(List.of(launcher.instance(service)));
+    /**
+     * Starts stopped or killed processes again with the command lines {@code up} gave them, all at once, and waits
+     * until they are healthy: together, they are down for one start-up, not one each.
+     */
+    void start(String... services) {
+        startAndAwait(Arrays.stream(services).map(launcher::instance).toList());
     }
 
     /**

@@ -67,8 +67,7 @@ class StorageNodeFailureTest {
             }
             written.forEach((key, value) -> assertThat(api.read(key).text()).as(key).isEqualTo(value));
         } finally {
-            cluster.start("storage-node-2");
-            cluster.start("storage-node-5");
+            cluster.start("storage-node-2", "storage-node-5");
         }
         for (String key : written.keySet()) {
             assertThat(api.delete(key).status()).isEqualTo(200);
