@@ -53,14 +53,21 @@ public final class GatewayClient {
         return post("/write?key=" + query(key) + "&strategy=" + strategy + (hotOnly ? "&hot_only=true" : ""), body);
     }
 
-    /** {@code merge=true}: the body's fields replace or join the stored object's, which must exist (else 404). */
-    public int merge(String key, String strategy, byte[] fields) {
-        return post("/write?key=" + query(key) + "&strategy=" + strategy + "&merge=true", fields);
+    /**
+     * {@code merge=true}: the body's fields replace or join the stored object's, which must exist (else 404). The
+     * answer's JSON says, among the rest, whether it was a pure hot update.
+     */
+    public Response merge(String key, String strategy, byte[] fields) {
+        return postAnswered("/write?key=" + query(key) + "&strategy=" + strategy + "&merge=true", fields);
     }
 
     /** A write whose answer (its JSON: is_pure_hot_update and the rest) the caller reads. */
     public Response writeAnswered(String key, String strategy, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(url + "/write?key=" + query(key) + "&strategy=" + strategy))
+        return postAnswered("/write?key=" + query(key) + "&strategy=" + strategy, body);
+    }
+
+    private Response postAnswered(String pathAndQuery, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url + pathAndQuery))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofByteArray());
     }

@@ -6,6 +6,7 @@ import site.ycsb.DB;
 import site.ycsb.DBException;
 import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
+import site.ycsb.measurements.Measurements;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * YCSB binding for HybridStore's public API: a record is one JSON object of string fields, stored under
  * {@code <key-prefix><table>/<key>} with the strategy of the {@code hybridstore.strategy} property. An update is
  * one merge write ({@code merge=true}): the gateway lays the given fields over the stored record atomically, so
- * concurrent updates of one record's different fields all survive, and an update costs one request.
+ * concurrent updates of one record's different fields all survive, and an update costs one request. With
+ * {@code field_hybrid}, single-field updates are also reported per field and outcome, as
+ * {@code UPDATE-field0-PURE-HOT} or {@code UPDATE-field0-COLD}.
  *
  * <p>Properties: {@code hybridstore.url} (default http://localhost:8000), {@code hybridstore.strategy}
  * (replication, ec or field_hybrid; default replication), {@code hybridstore.key-prefix} (default ycsb/),
@@ -89,7 +92,28 @@ public final class HybridStoreClient extends DB {
     public Status update(String table, String key, Map<String, ByteIterator> values) {
         Map<String, String> fields = new LinkedHashMap<>();
         StringByteIterator.putAllAsStrings(fields, values);
-        return status(gateway.merge(key(table, key), strategy, JSON.writeValueAsBytes(fields)));
+        long start = System.nanoTime();
+        GatewayClient.Response answer = gateway.merge(key(table, key), strategy, JSON.writeValueAsBytes(fields));
+        if (answer.ok() && strategy.equals("field_hybrid") && fields.size() == 1) {
+            measureTier(fields.keySet().iterator().next(), answer.body(), (System.nanoTime() - start) / 1000);
+        }
+        return status(answer.status());
+    }
+
+    /**
+     * Measures a {@code field_hybrid} update of one field a second time, as {@code UPDATE-<field>-PURE-HOT} or
+     * {@code UPDATE-<field>-COLD} after what the gateway answered: YCSB's report then says, per field, how many
+     * updates left the cold part alone and at what latency, which is what learned hot fields change.
+     */
+    private static void measureTier(String field, byte[] answer, long micros) {
+        boolean pureHot;
+        try {
+            pureHot = JSON.readTree(answer).path("is_pure_hot_update").asBoolean();
+        } catch (JacksonException e) {
+            return;
+        }
+        Measurements.getMeasurements().measure("UPDATE-" + field + (pureHot ? "-PURE-HOT" : "-COLD"),
+                (int) Math.min(micros, Integer.MAX_VALUE));
     }
 
     @Override

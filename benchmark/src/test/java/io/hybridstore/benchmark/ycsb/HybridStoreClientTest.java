@@ -9,6 +9,8 @@ import site.ycsb.ByteIterator;
 import site.ycsb.DBException;
 import site.ycsb.Status;
 import site.ycsb.StringByteIterator;
+import site.ycsb.measurements.Measurements;
+import site.ycsb.measurements.exporter.MeasurementsExporter;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +35,11 @@ class HybridStoreClientTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    static {
+        // What YCSB's client does before it makes the bindings; the measurements are one static instance.
+        Measurements.setProperties(new Properties());
+    }
+
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     private final Map<String, String> strategies = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -52,12 +59,17 @@ class HybridStoreClientTest {
             answer(exchange, removed == null ? 404 : 200, "{}".getBytes());
         });
         server.start();
-        client = new HybridStoreClient();
+        client = client("ec");
+    }
+
+    private HybridStoreClient client(String strategy) throws DBException {
+        HybridStoreClient binding = new HybridStoreClient();
         Properties properties = new Properties();
         properties.setProperty("hybridstore.url", "http://127.0.0.1:" + server.getAddress().getPort());
-        properties.setProperty("hybridstore.strategy", "ec");
-        client.setProperties(properties);
-        client.init();
+        properties.setProperty("hybridstore.strategy", strategy);
+        binding.setProperties(properties);
+        binding.init();
+        return binding;
     }
 
     @AfterEach
@@ -74,7 +86,11 @@ class HybridStoreClientTest {
         }
         String key = query.get("key");
         byte[] body = exchange.getRequestBody().readAllBytes();
-        if ("true".equals(query.get("merge"))) {
+        boolean merge = "true".equals(query.get("merge"));
+        // As if field0 were the one hot field: a merge of it alone leaves the cold part as it was.
+        boolean pureHot = merge && JSON.readValue(body, new TypeReference<LinkedHashMap<String, Object>>() {
+        }).keySet().equals(Set.of("field0"));
+        if (merge) {
             byte[] stored = objects.get(key);
             if (stored == null) {
                 answer(exchange, 404, "{\"error\":\"not_found\"}".getBytes());
@@ -88,7 +104,7 @@ class HybridStoreClientTest {
         }
         objects.put(key, body);
         strategies.put(key, query.get("strategy"));
-        answer(exchange, 200, "{\"status\":\"ok\"}".getBytes());
+        answer(exchange, 200, ("{\"status\":\"ok\",\"is_pure_hot_update\":" + pureHot + "}").getBytes());
     }
 
     private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
@@ -136,6 +152,42 @@ class HybridStoreClientTest {
 
         assertThat(read("user2", null)).containsExactlyInAnyOrderEntriesOf(
                 Map.of("field0", "old0", "field1", "new1", "field2", "old2"));
+    }
+
+    @Test
+    void fieldHybridUpdatesOfOneFieldAreAlsoMeasuredPerFieldAndOutcome() throws Exception {
+        HybridStoreClient hybrid = client("field_hybrid");
+        hybrid.insert("usertable", "user5", fields("field0", "a", "field1", "b"));
+
+        assertThat(hybrid.update("usertable", "user5", fields("field0", "a2"))).isEqualTo(Status.OK);
+        assertThat(hybrid.update("usertable", "user5", fields("field0", "a3"))).isEqualTo(Status.OK);
+        assertThat(hybrid.update("usertable", "user5", fields("field1", "b2"))).isEqualTo(Status.OK);
+        assertThat(hybrid.update("usertable", "user5", fields("field0", "a4", "field1", "b3"))).isEqualTo(Status.OK);
+
+        Map<String, Long> operations = new HashMap<>();
+        Measurements.getMeasurements().exportMeasurements(new MeasurementsExporter() {
+            @Override
+            public void write(String metric, String measurement, int value) {
+                write(metric, measurement, (long) value);
+            }
+
+            @Override
+            public void write(String metric, String measurement, long value) {
+                if (measurement.equals("Operations")) {
+                    operations.put(metric, value);
+                }
+            }
+
+            @Override
+            public void write(String metric, String measurement, double value) {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        assertThat(operations).containsEntry("UPDATE-field0-PURE-HOT", 2L).containsEntry("UPDATE-field1-COLD", 1L)
+                .doesNotContainKeys("UPDATE-field0-COLD", "UPDATE-field1-PURE-HOT");
     }
 
     @Test
