@@ -70,8 +70,9 @@ class S3Configuration {
     /**
      * The S3 connector. Boot applies its server.tomcat settings to the main connector only, so the ones the S3 API
      * relies on are set here: virtual threads, no cap on the body Tomcat drains after an early answer, the same
-     * timeout for a stalled client, '%2F' passed through (S3 keys may contain an encoded '/'), and a path that is
-     * not UTF-8 left for the S3 API to refuse.
+     * timeouts for a stalled client and an idle connection (server.tomcat.keep-alive-timeout says why), '%2F'
+     * passed through (S3 keys may contain an encoded '/'), and a path that is not UTF-8 left for the S3 API to
+     * refuse.
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> s3Connector(S3Properties properties) {
@@ -92,6 +93,8 @@ class S3Configuration {
             connector.setURIEncoding("ISO-8859-1");
             connector.setProperty("maxSwallowSize", "-1");
             connector.setProperty("connectionTimeout", "20000");
+            connector.setProperty("keepAliveTimeout", "75000");
+            connector.setProperty("maxKeepAliveRequests", "-1");
             connector.getProtocolHandler().setExecutor(new VirtualThreadExecutor("s3-"));
             factory.addAdditionalConnectors(connector);
         };
