@@ -8,6 +8,7 @@ import io.hybridstore.common.manifest.VersionIds;
 import io.hybridstore.common.metadata.ManifestStore;
 import io.hybridstore.common.node.NodeDirectory;
 import io.hybridstore.common.node.StorageNodeClient;
+import io.hybridstore.gateway.write.RecentManifests;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,6 +57,11 @@ class GatewayConfiguration {
     @Bean
     StorageNodeClient storageNodeClient(ClusterAuth auth, GatewayProperties properties) {
         return new StorageNodeClient(auth, Duration.ofSeconds(2), properties.nodeTimeout());
+    }
+
+    @Bean
+    RecentManifests recentManifests(GatewayProperties properties) {
+        return new RecentManifests(properties.recentManifests());
     }
 
     @Bean

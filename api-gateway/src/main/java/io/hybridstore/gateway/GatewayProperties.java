@@ -29,6 +29,8 @@ import java.util.List;
  *                           of the request (nginx retrying another gateway) answers the original result
  * @param nodeSuspectTime    how long a node that refused a connection or timed out is placed last; about its
  *                           registration TTL, after which its lease has either lapsed or shown it alive
+ * @param recentManifests    manifests this gateway committed last that it keeps as the base of the key's next
+ *                           write, saving that write's etcd read (0: none kept, every write reads etcd)
  * @param hotFields          top-level fields that {@code field_hybrid} always replicates; collections learn more
  * @param ec                 the erasure code of {@code ec} objects and {@code field_hybrid} cold parts
  */
@@ -46,6 +48,7 @@ public record GatewayProperties(
         @DefaultValue("1s") Duration nodeCacheTime,
         @DefaultValue("10m") Duration deleteReceiptRetention,
         @DefaultValue("5s") Duration nodeSuspectTime,
+        @DefaultValue("10000") @Min(0) int recentManifests,
         @DefaultValue({"like_count", "view_count", "inventory_count", "update_count", "status_code", "battery_level"})
         List<String> hotFields,
         @DefaultValue @Valid ErasureCoding ec) {

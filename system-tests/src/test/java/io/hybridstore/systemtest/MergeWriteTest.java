@@ -166,6 +166,33 @@ class MergeWriteTest {
         assertThat(api.delete(key).status()).isEqualTo(200);
     }
 
+    /**
+     * nginx sends a key's writes to one gateway, which keeps the manifest it committed last as the base of the key's
+     * next merge. A write or delete of the key through another gateway makes that base stale; the merge must still
+     * land over what is stored, never resurrect a deleted object or undo the other write.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"replication", "ec", "field_hybrid"})
+    void aMergeLandsOverWhatAnotherGatewayWroteOrDeleted(String strategy) {
+        LocalCluster cluster = LocalCluster.get();
+        for (int gateway = 1; gateway <= 3; gateway++) {
+            String key = "e2e/merge/elsewhere-" + strategy + "-" + gateway;
+            Api other = new Api(cluster.gatewayUrl(gateway));
+            assertThat(api.write(key, strategy, "{\"like_count\":1,\"a\":\"first\"}").status()).isEqualTo(200);
+            assertThat(merge(key, null, "{\"b\":1}").status()).isEqualTo(200);
+
+            assertThat(other.write(key, strategy, "{\"like_count\":2,\"a\":\"second\"}").status()).isEqualTo(200);
+            Api.Response merged = merge(key, null, "{\"b\":2}");
+            assertThat(merged.status()).as(merged.text()).isEqualTo(200);
+            assertThat(api.read(key).text()).as("gateway %d wrote in between", gateway)
+                    .isEqualTo("{\"like_count\":2,\"a\":\"second\",\"b\":2}");
+
+            assertThat(other.delete(key).status()).isEqualTo(200);
+            assertThat(merge(key, null, "{\"b\":3}").status()).as("gateway %d deleted it", gateway).isEqualTo(404);
+            assertThat(api.read(key).status()).isEqualTo(404);
+        }
+    }
+
     private Api.Response merge(String key, String strategy, String patch) {
         return api.post("/write?key=" + Api.encode(key) + (strategy == null ? "" : "&strategy=" + strategy) + "&merge=true",
                 "application/json", patch.getBytes(StandardCharsets.UTF_8));

@@ -16,6 +16,7 @@ import io.hybridstore.gateway.wal.Intent;
 import io.hybridstore.gateway.wal.IntentLog;
 import io.hybridstore.gateway.write.BlobFanout;
 import io.hybridstore.gateway.write.CommitOutcomeUnknownException;
+import io.hybridstore.gateway.write.RecentManifests;
 import io.hybridstore.gateway.write.WriteConflictException;
 import org.springframework.stereotype.Component;
 
@@ -35,10 +36,12 @@ public class DeleteCoordinator {
     private final BlobFanout fanout;
     private final GatewayProperties properties;
     private final ReceiptLeases leases;
+    private final RecentManifests recent;
 
     DeleteCoordinator(ManifestStore manifests, IntentLog intents, BlobFanout fanout, GatewayProperties properties,
-                      ReceiptLeases leases) {
+                      ReceiptLeases leases, RecentManifests recent) {
         this.manifests = manifests;
+        this.recent = recent;
         this.intents = intents;
         this.fanout = fanout;
         this.properties = properties;
@@ -79,6 +82,7 @@ public class DeleteCoordinator {
                 throw e;
             }
             if (removed) {
+                recent.forget(key);
                 int left = fanout.deleteAll(blobs);
                 intent.committed();
                 return new DeleteOutcome(manifest.key(), manifest.strategy(), manifest.version(), blobs.size() - left,

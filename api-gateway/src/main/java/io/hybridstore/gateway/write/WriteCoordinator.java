@@ -60,12 +60,15 @@ public class WriteCoordinator {
     private final Clock clock;
     private final HotFieldLearner learner;
     private final int maxPrintedFields;
+    private final RecentManifests recent;
     private final KeyLocks merging = new KeyLocks();
 
     WriteCoordinator(GatewayProperties properties, ManifestStore manifests, IntentLog intents, BlobFanout fanout,
                      Discards discards, PartWriter writer, PartReader reader, ReadCoordinator reads,
-                     VersionIds versionIds, Clock clock, HotFieldLearner learner, LearningProperties learning) {
+                     VersionIds versionIds, Clock clock, HotFieldLearner learner, LearningProperties learning,
+                     RecentManifests recent) {
         this.properties = properties;
+        this.recent = recent;
         this.manifests = manifests;
         this.intents = intents;
         this.fanout = fanout;
@@ -79,8 +82,20 @@ public class WriteCoordinator {
         this.maxPrintedFields = learning.maxFields();
     }
 
+    /**
+     * A whole write. Its base may be the manifest this gateway committed last ({@link RecentManifests}) unless the
+     * write takes a decision over the base that its commit does not check again: a hot-only write refuses a base
+     * whose cold part differs, a guarded one (S3 conditions) refuses on what the base is.
+     */
     public WriteOutcome write(WriteRequest request) {
-        return write(request, manifests.get(request.key()), false);
+        boolean baseRechecked = !request.hotOnly() && request.guard() == CommitGuard.NONE;
+        return write(request, baseRechecked ? base(request.key()) : manifests.get(request.key()), false);
+    }
+
+    /** The key's manifest this gateway committed last, else etcd's; empty only on etcd's word. */
+    private Optional<VersionedManifest> base(String key) {
+        Optional<VersionedManifest> recentlyCommitted = recent.get(key);
+        return recentlyCommitted.isPresent() ? recentlyCommitted : manifests.get(key);
     }
 
     /**
@@ -101,14 +116,14 @@ public class WriteCoordinator {
 
     private WriteOutcome merge(MergeRequest request, List<JsonFields.Field> patch) {
         for (int attempt = 1; attempt <= properties.commitRetries(); attempt++) {
-            VersionedManifest base = manifests.get(request.key())
+            VersionedManifest base = (attempt == 1 ? base(request.key()) : manifests.get(request.key()))
                     .orElseThrow(() -> new ObjectNotFoundException(request.key()));
             Strategy strategy = request.strategy().orElse(base.manifest().strategy());
             Set<String> hotFields = learner.hotFields(request.key());
             boolean hotOnly = strategy == Strategy.FIELD_HYBRID && base.manifest().strategy() == Strategy.FIELD_HYBRID
                     && patch.stream().allMatch(field -> hotFields.contains(field.name()))
                     && patchStaysHot(base.manifest(), patch);
-            Optional<byte[]> merged = mergedOver(base.manifest(), hotOnly, patch);
+            Optional<byte[]> merged = mergedOver(base, hotOnly, patch);
             if (merged.isEmpty()) {
                 continue;
             }
@@ -120,6 +135,7 @@ public class WriteCoordinator {
                 return write(new WriteRequest(request.key(), strategy, hotOnly, new BufferedBody(merged.get())),
                         Optional.of(base), true);
             } catch (BaseChangedException e) {
+                recent.forget(request.key());
                 log.debug("Merge into '{}' lost a race (attempt {}), merging again", request.key(), attempt);
             }
         }
@@ -139,18 +155,21 @@ public class WriteCoordinator {
 
     /**
      * The merged value, or with {@code hotOnly} the merged hot fields; empty when the base's blobs vanished under a
-     * newer version (merge again over that).
+     * change of the manifest (a newer version, or the healer moving a blob of a recently committed base): merge
+     * again over the manifest as it is now.
      */
-    private Optional<byte[]> mergedOver(Manifest stored, boolean hotOnly, List<JsonFields.Field> patch) {
+    private Optional<byte[]> mergedOver(VersionedManifest base, boolean hotOnly, List<JsonFields.Field> patch) {
+        Manifest stored = base.manifest();
         try {
-            byte[] base = hotOnly ? reads.hotPart(stored) : reads.value(stored);
-            return Optional.of(JsonFields.object(JsonFields.overlay(JsonFields.parse(base), patch)));
+            byte[] value = hotOnly ? reads.hotPart(stored) : reads.value(stored);
+            return Optional.of(JsonFields.object(JsonFields.overlay(JsonFields.parse(value), patch)));
         } catch (ObjectUnavailableException e) {
-            boolean replaced = manifests.get(stored.key())
-                    .map(now -> !now.manifest().version().equals(stored.version())).orElse(true);
-            if (!replaced) {
+            boolean changed = manifests.get(stored.key())
+                    .map(now -> now.modRevision() != base.modRevision()).orElse(true);
+            if (!changed) {
                 throw e;
             }
+            recent.forget(stored.key());
             return Optional.empty();
         }
     }
@@ -256,17 +275,20 @@ public class WriteCoordinator {
                 current = manifests.get(key);
             }
             Manifest manifest = draft.manifestOver(current);
-            ManifestStore.PutResult result;
+            ManifestStore.Put put;
             try {
-                result = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L),
+                put = manifests.putIf(manifest, current.map(VersionedManifest::modRevision).orElse(0L),
                         guard.check(current.map(VersionedManifest::manifest)));
             } catch (MetadataUnavailableException e) {
+                recent.forget(key);
                 throw new CommitOutcomeUnknownException("the write of '" + key + "' version " + manifest.version(), e);
             }
-            if (result == ManifestStore.PutResult.COMMITTED) {
+            if (put.result() == ManifestStore.PutResult.COMMITTED) {
+                put.stored().ifPresent(recent::committed);
                 return new Committed(manifest, current);
             }
-            if (result == ManifestStore.PutResult.ROLLED_BACK) {
+            recent.forget(key);
+            if (put.result() == ManifestStore.PutResult.ROLLED_BACK) {
                 throw new WriteRolledBackException(key, manifest.version());
             }
             if (pinned) {

@@ -71,7 +71,8 @@ class PartWriterFallbackTest {
             registered.add(new NodeInfo(id, "http://127.0.0.1:1", "127.0.0.1:" + server.port()));
         }
         GatewayProperties properties = new GatewayProperties("gateway-1", DataSize.ofMegabytes(64), 64,
-                DataSize.ofKilobytes(512), 3, 2, 5, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(5), List.of("like_count"),
+                DataSize.ofKilobytes(512), 3, 2, 5, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(10),
+                Duration.ofSeconds(5), 0, List.of("like_count"),
                 new GatewayProperties.ErasureCoding(4, 2, DataSize.ofKilobytes(64)));
         NodeDirectory directory = new NodeDirectory(registry(registered), new EtcdKeys(null), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Clock.systemUTC());

@@ -65,7 +65,11 @@ public final class ManifestStore {
      * exist) and the manifest's version was not rolled back by the healer.
      */
     public PutResult putIf(Manifest manifest, long expectedModRevision) {
-        return putIf(manifest, expectedModRevision, Also.NOTHING);
+        return putIf(manifest, expectedModRevision, Also.NOTHING).result();
+    }
+
+    /** How a conditional put ended and, when it committed, the manifest as stored now, with its mod revision. */
+    public record Put(PutResult result, Optional<VersionedManifest> stored) {
     }
 
     /**
@@ -98,7 +102,7 @@ public final class ManifestStore {
     }
 
     /** As {@link #putIf(Manifest, long)}, and only while {@code also}'s keys are unchanged; then CONFLICT. */
-    public PutResult putIf(Manifest manifest, long expectedModRevision, Also also) {
+    public Put putIf(Manifest manifest, long expectedModRevision, Also also) {
         ByteSequence key = keys.object(manifest.key());
         ByteSequence fence = keys.rolledBackVersion(manifest.version());
         List<Cmp> conditions = new ArrayList<>(List.of(
@@ -114,9 +118,12 @@ public final class ManifestStore {
                 .Else(Op.get(fence, GetOption.DEFAULT))
                 .commit());
         if (response.isSucceeded()) {
-            return PutResult.COMMITTED;
+            // The transaction's revision is the one its put gave the key.
+            return new Put(PutResult.COMMITTED, Optional.of(new VersionedManifest(manifest,
+                    response.getHeader().getRevision(), key.toString())));
         }
-        return response.getGetResponses().getFirst().getKvs().isEmpty() ? PutResult.CONFLICT : PutResult.ROLLED_BACK;
+        return new Put(response.getGetResponses().getFirst().getKvs().isEmpty() ? PutResult.CONFLICT
+                : PutResult.ROLLED_BACK, Optional.empty());
     }
 
     /**
