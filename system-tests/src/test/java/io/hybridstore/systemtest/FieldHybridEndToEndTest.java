@@ -5,7 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +38,9 @@ class FieldHybridEndToEndTest {
         assertThat(created.get("is_pure_hot_update").asBoolean()).isFalse();
         assertThat(created.get("operation_type").asString()).isEqualTo("Cold Update");
         assertThat(created.get("cold_chunks_written").asInt()).isEqualTo(6);
-        long usageAfterCreate = api.storageUsage();
+        HealerTestCluster cluster = new HealerTestCluster();
+        List<String> versions = new ArrayList<>(List.of(created.get("version").asString()));
+        long storedAfterCreate = cluster.bytesOf(versions);
 
         String second = "{\"like_count\":2,\"description\":" + quoted(description) + ",\"view_count\":11}";
         JsonNode updated = api.write(key, "field_hybrid", second).json();
@@ -48,8 +49,9 @@ class FieldHybridEndToEndTest {
         assertThat(updated.get("cold_chunks_written").asInt()).isZero();
         assertThat(updated.get("hot_nodes_written").asInt()).isEqualTo(3);
         assertThat(api.read(key).text()).isEqualTo(second);
-        assertThat(api.storageUsageOnceAt(usageAfterCreate))
-                .as("the cold part is shared, the hot part replaced in place").isEqualTo(usageAfterCreate);
+        versions.add(updated.get("version").asString());
+        assertThat(cluster.bytesOnceAt(versions, storedAfterCreate))
+                .as("the cold part is shared, the hot part replaced in place").isEqualTo(storedAfterCreate);
 
         String third = "{\"like_count\":3,\"description\":\"changed\",\"view_count\":12}";
         JsonNode coldChange = api.write(key, "field_hybrid", third).json();
@@ -88,10 +90,6 @@ class FieldHybridEndToEndTest {
         assertThat(api.read(key).status()).isEqualTo(404);
     }
 
-    /**
-     * Every version's own blobs are gone after the delete, looked up by the version id they start with: the
-     * cluster-wide usage would also count whatever other tests' leftovers the healer collects meanwhile.
-     */
     @Test
     void changingStrategyLeavesNoOrphanBlobs() {
         String key = "e2e/hybrid/strategy-change";
@@ -105,9 +103,7 @@ class FieldHybridEndToEndTest {
             assertThat(api.read(key).text()).isEqualTo(value);
         }
         assertThat(api.delete(key).status()).isEqualTo(200);
-        HealerTestCluster cluster = new HealerTestCluster();
-        HealerTestCluster.await(Duration.ofSeconds(10), "every version's blobs deleted",
-                () -> versions.stream().allMatch(version -> cluster.blobsOf(version).isEmpty()));
+        assertThat(new HealerTestCluster().bytesOnceAt(versions, 0)).as("blobs of %s left", versions).isZero();
     }
 
     private static String quoted(String json) {

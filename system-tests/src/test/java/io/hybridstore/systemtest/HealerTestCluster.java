@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,25 +104,54 @@ final class HealerTestCluster {
     Map<Integer, List<String>> blobsOf(String version) {
         Map<Integer, List<String>> found = new LinkedHashMap<>();
         for (int n = 1; n <= NODES; n++) {
-            JsonNode listing;
-            try {
-                listing = node(n).get("/blobs?limit=1000&after=" + Api.encode(version)).json();
-            } catch (IllegalStateException unreachable) {
-                continue;
-            }
-            List<String> ids = new ArrayList<>();
-            for (JsonNode blob : listing.path("blobs")) {
-                String id = blob.path("id").asString();
-                if (!id.startsWith(version + ".")) {
-                    break;
-                }
-                ids.add(id);
-            }
+            List<String> ids = new ArrayList<>(lengthsOf(n, version).keySet());
             if (!ids.isEmpty()) {
                 found.put(n, ids);
             }
         }
         return found;
+    }
+
+    /**
+     * Bytes the nodes hold in blobs of these versions: what a test of one key's storage compares, where the
+     * cluster-wide usage would also count what the healer collects or repairs of other tests' objects meanwhile.
+     */
+    long bytesOf(Collection<String> versions) {
+        long bytes = 0;
+        for (String version : versions) {
+            for (int n = 1; n <= NODES; n++) {
+                bytes += lengthsOf(n, version).values().stream().mapToLong(Long::longValue).sum();
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * {@link #bytesOf} once it is {@code expected}, else as it is after 10 s: an overwrite's displaced blobs are
+     * deleted shortly after its answer ({@code hybridstore.gateway.discard.delay}), not before it.
+     */
+    long bytesOnceAt(Collection<String> versions, long expected) {
+        poll(Duration.ofSeconds(10), () -> bytesOf(versions) == expected);
+        return bytesOf(versions);
+    }
+
+    /** id → length of the blobs on the node whose id starts with {@code version + "."}; none when it is stopped. */
+    private Map<String, Long> lengthsOf(int node, String version) {
+        JsonNode listing;
+        try {
+            listing = node(node).get("/blobs?limit=1000&after=" + Api.encode(version)).json();
+        } catch (IllegalStateException unreachable) {
+            return Map.of();
+        }
+        Map<String, Long> lengths = new LinkedHashMap<>();
+        for (JsonNode blob : listing.path("blobs")) {
+            String id = blob.path("id").asString();
+            if (!id.startsWith(version + ".")) {
+                break;
+            }
+            lengths.put(id, blob.path("length").asLong());
+        }
+        return lengths;
     }
 
     /** The node's verdict per blob id: intact, missing or corrupt. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,20 +38,23 @@ class ReplicationEndToEndTest {
     @Test
     void overwriteReadsTheNewestVersionAndFreesTheOldOne() {
         String key = "e2e/replication/overwrite";
-        long before = api.storageUsage();
         String first = "{\"v\": 1, \"pad\": \"" + "a".repeat(1000) + "\"}";
         String second = "{\"v\": 2}";
-        assertThat(api.write(key, "replication", first).status()).isEqualTo(200);
+        Api.Response written = api.write(key, "replication", first);
+        assertThat(written.status()).isEqualTo(200);
         Api.Response overwritten = api.write(key, "replication", second);
         assertThat(overwritten.status()).isEqualTo(200);
+        List<String> versions = List.of(written.json().get("version").asString(),
+                overwritten.json().get("version").asString());
 
         assertThat(api.read(key).text()).isEqualTo(second);
+        HealerTestCluster cluster = new HealerTestCluster();
         long newest = 3L * second.getBytes(StandardCharsets.UTF_8).length;
-        assertThat(api.storageUsageOnceAt(before + newest) - before).as("only the newest version's 3 replicas remain")
+        assertThat(cluster.bytesOnceAt(versions, newest)).as("only the newest version's 3 replicas remain")
                 .isEqualTo(newest);
 
         assertThat(api.delete(key).status()).isEqualTo(200);
-        assertThat(api.storageUsageOnceAt(before)).isEqualTo(before);
+        assertThat(cluster.bytesOnceAt(versions, 0)).isZero();
     }
 
     @Test

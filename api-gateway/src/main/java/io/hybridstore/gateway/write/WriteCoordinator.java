@@ -132,8 +132,12 @@ public class WriteCoordinator {
                         + merged.get().length + " bytes, over the limit of " + properties.maxBodySize().toBytes());
             }
             try {
-                return write(new WriteRequest(request.key(), strategy, hotOnly, new BufferedBody(merged.get())),
-                        Optional.of(base), true);
+                WriteOutcome outcome = write(new WriteRequest(request.key(), strategy, hotOnly,
+                        new BufferedBody(merged.get())), Optional.of(base), true);
+                if (!hotOnly) {
+                    recent.committedValue(outcome.manifest(), merged.get());
+                }
+                return outcome;
             } catch (BaseChangedException e) {
                 recent.forget(request.key());
                 log.debug("Merge into '{}' lost a race (attempt {}), merging again", request.key(), attempt);
@@ -161,7 +165,8 @@ public class WriteCoordinator {
     private Optional<byte[]> mergedOver(VersionedManifest base, boolean hotOnly, List<JsonFields.Field> patch) {
         Manifest stored = base.manifest();
         try {
-            byte[] value = hotOnly ? reads.hotPart(stored) : reads.value(stored);
+            byte[] value = hotOnly ? reads.hotPart(stored)
+                    : recent.value(base).orElseGet(() -> reads.value(stored));
             return Optional.of(JsonFields.object(JsonFields.overlay(JsonFields.parse(value), patch)));
         } catch (ObjectUnavailableException e) {
             boolean changed = manifests.get(stored.key())
