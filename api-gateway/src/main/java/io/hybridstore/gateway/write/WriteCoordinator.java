@@ -94,8 +94,7 @@ public class WriteCoordinator {
 
     /** The key's manifest this gateway committed last, else etcd's; empty only on etcd's word. */
     private Optional<VersionedManifest> base(String key) {
-        Optional<VersionedManifest> recentlyCommitted = recent.get(key);
-        return recentlyCommitted.isPresent() ? recentlyCommitted : manifests.get(key);
+        return recent.get(key).or(() -> manifests.get(key));
     }
 
     /**
@@ -139,7 +138,6 @@ public class WriteCoordinator {
                 }
                 return outcome;
             } catch (BaseChangedException e) {
-                recent.forget(request.key());
                 log.debug("Merge into '{}' lost a race (attempt {}), merging again", request.key(), attempt);
             }
         }
