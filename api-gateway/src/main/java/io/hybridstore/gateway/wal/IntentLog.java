@@ -13,20 +13,29 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Appends intents to the Kafka-protocol log. The producer runs with acks=all and idempotence (application.yaml),
  * and records are keyed by object key so one key's intents stay ordered on one partition. Nothing on the request
  * path ever reads the log; only the healer does.
+ *
+ * <p>A PENDING record is waited for, as the operation may not touch a blob before the log holds it. Closing records
+ * and heartbeats are not: they are held for {@code close-delay} and handed to the producer together, which sends
+ * them in one produce request. Sent one by one they were half of the broker's requests, and a produce request
+ * costs the broker and the gateway's producer far more than the few bytes in it.
  */
 @Component
-public class IntentLog {
+public class IntentLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IntentLog.class);
 
@@ -39,6 +48,8 @@ public class IntentLog {
     private volatile boolean topicReady;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("intent-heartbeats").daemon().factory());
+    private final Queue<WalRecord> held = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sendScheduled = new AtomicBoolean();
 
     IntentLog(KafkaTemplate<String, byte[]> kafka, KafkaAdmin admin, NewTopic walTopic, WalProperties properties,
               GatewayProperties gateway, Clock clock) {
@@ -75,11 +86,34 @@ public class IntentLog {
     }
 
     /**
-     * Appends a record that closes an intent without waiting for the broker: the outcome it records already
-     * happened (in etcd, or by deleting blobs), so the write's answer need not wait for it. A record that never
-     * arrives leaves the intent open, which the healer settles as it does after a gateway crash.
+     * Appends a record that closes an intent, or repeats it, without waiting for the broker: the outcome it records
+     * already happened (in etcd, or by deleting blobs), so the write's answer need not wait for it. A record that
+     * never arrives leaves the intent open, which the healer settles as it does after a gateway crash.
      */
     void appendInBackground(WalRecord record) {
+        if (properties.closeDelay().isZero()) {
+            send(record);
+            return;
+        }
+        held.add(record);
+        if (sendScheduled.compareAndSet(false, true)) {
+            try {
+                heartbeats.schedule(this::sendHeld, properties.closeDelay().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                sendHeld();
+            }
+        }
+    }
+
+    /** Clears the flag before draining, so a record added meanwhile is either drained now or schedules a send. */
+    private void sendHeld() {
+        sendScheduled.set(false);
+        for (WalRecord record; (record = held.poll()) != null; ) {
+            send(record);
+        }
+    }
+
+    private void send(WalRecord record) {
         try {
             kafka.send(properties.topic(), record.key(), WalRecordCodec.toJson(record)).whenComplete((sent, e) -> {
                 if (e != null) {
@@ -91,6 +125,13 @@ public class IntentLog {
             log.warn("Could not append {} for intent {}; the healer will settle it: {}", record.type(), record.txId(),
                     rootMessage(e));
         }
+    }
+
+    /** Hands what is held to the producer, which sends it before it closes (it is destroyed after this bean). */
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+        sendHeld();
     }
 
     /**

@@ -18,6 +18,10 @@ import java.time.Duration;
  * @param heartbeatInterval while an operation runs, its PENDING record is appended again this often, so the healer
  *                          does not roll back a write that is slow (a large upload) rather than dead; keep it well
  *                          below the healer's {@code rollback.zombie-timeout}
+ * @param closeDelay        how long closing records and heartbeats are held so that those of concurrent operations
+ *                          go to the broker in one request; 0 sends each at once. Far below the healer's
+ *                          {@code rollback.zombie-timeout}: a record held longer only makes the healer look up the
+ *                          intent's outcome in etcd
  */
 @Validated
 @ConfigurationProperties("hybridstore.wal")
@@ -26,5 +30,6 @@ public record WalProperties(
         @DefaultValue("6") @Min(1) int partitions,
         @DefaultValue("1") @Min(1) short replicationFactor,
         @DefaultValue("5s") Duration appendTimeout,
-        @DefaultValue("10s") Duration heartbeatInterval) {
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("100ms") Duration closeDelay) {
 }

@@ -30,12 +30,12 @@ public record WalRecord(
         blobs = blobs == null ? List.of() : List.copyOf(blobs);
     }
 
-    /** The closing record of this intent, carrying the same transaction id, key and version. */
     /** The same PENDING record, stamped {@code timestamp}: the operation is still running. */
     public WalRecord heartbeat(long timestamp) {
         return new WalRecord(type, txId, operation, key, version, blobs, timestamp, gateway);
     }
 
+    /** The closing record of this intent, carrying the same transaction id, key and version. */
     public WalRecord close(Type outcome, long timestamp) {
         return new WalRecord(outcome, txId, operation, key, version, List.of(), timestamp, gateway);
     }
