@@ -5,6 +5,8 @@ import io.hybridstore.common.blob.BlobId;
 import io.hybridstore.common.hash.Checksums;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,11 @@ import java.util.concurrent.Executors;
 public final class StorageNodeClient {
 
     public static final String CRC_HEADER = "X-Checksum-CRC32C";
+    /**
+     * The longest blob {@link #putAll} takes. A connection's socket buffers hold at least this much (a receive
+     * window of 64 KiB and more), so writing the request never waits for the node, even one that stopped reading.
+     */
+    public static final int PIPELINED_PUT_MAX = 32 * 1024;
 
     private static final byte[] NO_BODY = new byte[0];
     /** Below the nodes' idle timeout for blob connections (60 s), so a node never closes one under a request. */
@@ -65,6 +73,51 @@ public final class StorageNodeClient {
         if (response.status() != 201) {
             throw StorageNodeException.status(node, "put " + id, response.status(), response.body());
         }
+    }
+
+    /** A blob for {@link #putAll}: its bytes, their CRC32C and the node to store it on. */
+    public record Put(NodeInfo node, BlobId id, byte[] data, long crc32c) {
+    }
+
+    /**
+     * Stores the blobs, each of at most {@link #PIPELINED_PUT_MAX} bytes, from the calling thread: every request
+     * is sent before any answer is read, so the nodes store them at once, and the caller spends no thread per
+     * blob. The result per put, in order: empty when its node acknowledged it, else why not.
+     */
+    public List<Optional<StorageNodeException>> putAll(List<Put> puts) {
+        List<WireConnections.Call<BlobWire.Response>> calls = new ArrayList<>(puts.size());
+        for (Put put : puts) {
+            if (put.data().length > PIPELINED_PUT_MAX) {
+                throw new IllegalArgumentException("a blob of " + put.data().length + " bytes cannot be pipelined");
+            }
+            calls.add(new WireConnections.Call<>(put.node().wire(), new WireConnections.Split<>() {
+                @Override
+                public void write(DataOutputStream out) throws IOException {
+                    BlobWire.writeRequest(out, auth, BlobWire.Op.PUT, 0, put.id(), put.crc32c(), put.data());
+                }
+
+                @Override
+                public BlobWire.Response read(DataInputStream in) throws IOException {
+                    return BlobWire.readResponse(in);
+                }
+            }));
+        }
+        List<WireConnections.Outcome<BlobWire.Response>> outcomes = wire.exchangeAll(calls);
+        List<Optional<StorageNodeException>> results = new ArrayList<>(puts.size());
+        for (int i = 0; i < puts.size(); i++) {
+            Put put = puts.get(i);
+            WireConnections.Outcome<BlobWire.Response> outcome = outcomes.get(i);
+            String operation = "put " + put.id();
+            if (outcome.failure() != null) {
+                results.add(Optional.of(StorageNodeException.unreachable(put.node(), operation, outcome.failure())));
+            } else if (outcome.answer().status() != 201) {
+                results.add(Optional.of(StorageNodeException.status(put.node(), operation, outcome.answer().status(),
+                        outcome.answer().body())));
+            } else {
+                results.add(Optional.empty());
+            }
+        }
+        return results;
     }
 
     /**

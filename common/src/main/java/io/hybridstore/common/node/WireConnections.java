@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -52,6 +54,21 @@ final class WireConnections {
         T on(DataOutputStream out, DataInputStream in) throws IOException;
     }
 
+    /** An exchange cut in two, so that many can be written before any is read ({@link #exchangeAll}). */
+    interface Split<T> {
+        void write(DataOutputStream out) throws IOException;
+
+        T read(DataInputStream in) throws IOException;
+    }
+
+    /** One exchange of {@link #exchangeAll}: the node's address ("host:port") and what to write and read. */
+    record Call<T>(String address, Split<T> split) {
+    }
+
+    /** Its answer, or why there is none: the same failures {@link #exchange} throws. */
+    record Outcome<T>(T answer, IOException failure) {
+    }
+
     /**
      * Runs the exchange on an idle connection to {@code address} ("host:port") or a new one. When a reused
      * connection fails other than by timing out, the node most likely closed it meanwhile (it restarted, or its
@@ -74,6 +91,70 @@ final class WireConnections {
             }
         }
         return run(open(address), sendBytes, exchange);
+    }
+
+    /**
+     * Runs the exchanges from the calling thread: writes every request, each on a connection of its own, then reads
+     * the answers in turn, so the nodes work on all of them at once, as with a thread per exchange, but without
+     * starting threads and handing each answer from one thread to another. Every request must fit in the socket
+     * buffers, or its write would wait for the node to read it and the requests after it with it. The answers
+     * share one deadline, the request timeout from when the last request was written; a stale reused connection is
+     * retried on a new one, as in {@link #exchange}.
+     */
+    <T> List<Outcome<T>> exchangeAll(List<Call<T>> calls) {
+        List<Outcome<T>> outcomes = new ArrayList<>(calls.size());
+        Connection[] connections = new Connection[calls.size()];
+        boolean[] retry = new boolean[calls.size()];
+        for (int i = 0; i < calls.size(); i++) {
+            Call<T> call = calls.get(i);
+            outcomes.add(null);
+            Connection connection = borrow(call.address());
+            try {
+                if (connection == null) {
+                    connection = open(call.address());
+                }
+                call.split().write(connection.out);
+                connections[i] = connection;
+            } catch (IOException e) {
+                if (connection != null) {
+                    connection.close();
+                    retry[i] = connection.wasReused;
+                }
+                outcomes.set(i, new Outcome<>(null, e));
+            }
+        }
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        for (int i = 0; i < calls.size(); i++) {
+            Connection connection = connections[i];
+            if (connection == null) {
+                continue;
+            }
+            try {
+                connection.socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                T answer = calls.get(i).split().read(connection.in);
+                connection.socket.setSoTimeout((int) requestTimeout.toMillis());
+                release(connection);
+                outcomes.set(i, new Outcome<>(answer, null));
+            } catch (IOException e) {
+                connection.close();
+                retry[i] = !(e instanceof SocketTimeoutException) && connection.wasReused;
+                outcomes.set(i, new Outcome<>(null, e));
+            }
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            if (retry[i]) {
+                Split<T> split = calls.get(i).split();
+                try {
+                    outcomes.set(i, new Outcome<>(run(open(calls.get(i).address()), 0, (out, in) -> {
+                        split.write(out);
+                        return split.read(in);
+                    }), null));
+                } catch (IOException e) {
+                    outcomes.set(i, new Outcome<>(null, e));
+                }
+            }
+        }
+        return outcomes;
     }
 
     private <T> T run(Connection connection, long sendBytes, Exchange<T> exchange) throws IOException {
@@ -101,6 +182,7 @@ final class WireConnections {
         long now = System.nanoTime();
         for (Connection c = pool.take(); c != null; c = pool.take()) {
             if (now - c.idleSince < maxIdleNanos) {
+                c.wasReused = true;
                 return c;
             }
             c.close();
@@ -163,6 +245,8 @@ final class WireConnections {
         final DataInputStream in;
         final DataOutputStream out;
         long idleSince;
+        /** Taken from the idle pool: a failure on it may only mean the node closed it meanwhile. */
+        boolean wasReused;
 
         Connection(String address, Socket socket) throws IOException {
             this.address = address;
