@@ -296,7 +296,7 @@ report() {
     fi
     local peak_line
     peak_line=$(peak '^ycsb-')
-    echo "| total RSS under YCSB load ≤ 4 GiB | $(gib "$(cut -d' ' -f2 <<<"$peak_line")") GiB peak | $(awk -v kb="$(cut -d' ' -f2 <<<"$peak_line")" 'BEGIN { print (kb <= 4 * 1048576 ? "yes" : "no") }') |"
+    echo "| total RSS under YCSB load ≤ 3 GiB | $(gib "$(cut -d' ' -f2 <<<"$peak_line")") GiB peak | $(awk -v kb="$(cut -d' ' -f2 <<<"$peak_line")" 'BEGIN { print (kb <= 3 * 1048576 ? "yes" : "no") }') |"
     echo
     echo "The original system: YCSB A replication 85 ops/s, ec 43, field_hybrid 35 (average update 372 / 726 / 990 ms)."
     echo
